@@ -1,0 +1,8 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects: code that touches the Worker runs inside workerd; the pure advisor core and the Node scripts run in Node.
+export default defineConfig({
+  test: {
+    projects: ['./vitest.workers.config.ts', './vitest.node.config.ts'],
+  },
+});
