@@ -4,5 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: ['./vitest.workers.config.ts', './vitest.node.config.ts'],
+    // The Worker's structured request logs are for production; keep test output readable.
+    onConsoleLog: (log) => !log.startsWith('{"requestId"'),
   },
 });
