@@ -5,6 +5,6 @@ export default defineConfig({
   test: {
     projects: ['./vitest.workers.config.ts', './vitest.node.config.ts'],
     // The Worker's structured request logs are for production; keep test output readable.
-    onConsoleLog: (log) => !log.startsWith('{"requestId"'),
+    onConsoleLog: (log) => !log.startsWith('{"level":"info"'),
   },
 });

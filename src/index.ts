@@ -1,7 +1,7 @@
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { createRouter } from './app-factory';
-import { problemBody, problemResponse, ProblemError } from './problems';
+import { problemBody, problemResponse, ProblemError, type ProblemKind } from './problems';
 import { classifyRoutes } from './routes/classify';
 import { healthRoutes } from './routes/health';
 import { modelRoutes } from './routes/models';
@@ -19,7 +19,7 @@ app.use('*', async (c, next) => {
   c.res.headers.set('x-request-id', requestId);
   // Structured log line: no bodies, no headers, no secrets.
   console.log(
-    JSON.stringify({ requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Date.now() - started }),
+    JSON.stringify({ level: 'info', requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Date.now() - started }),
   );
 });
 app.use('*', cors({ origin: '*', exposeHeaders: ['x-request-id', 'location'], allowHeaders: ['content-type', 'authorization', 'accept', 'x-request-id'] }));
@@ -35,10 +35,11 @@ app.onError((error, c) => {
   const requestId = c.get('requestId') ?? crypto.randomUUID();
   if (error instanceof ProblemError) return problemResponse(problemBody(error.kind, error.detail, requestId, error.errors));
   if (error instanceof HTTPException && error.status < 500) {
-    const kind = error.status === 413 ? 'body-too-large' : error.status === 401 ? 'unauthorized' : 'bad-request';
+    const kinds: Record<number, ProblemKind> = { 401: 'unauthorized', 404: 'not-found', 413: 'body-too-large', 415: 'unsupported-media-type' };
+    const kind = kinds[error.status] ?? 'bad-request';
     return problemResponse(problemBody(kind, error.message || 'bad request', requestId));
   }
-  console.error(JSON.stringify({ requestId, level: 'error', message: String(error?.stack ?? error) }));
+  console.error(JSON.stringify({ level: 'error', requestId, message: String(error?.stack ?? error) }));
   return problemResponse(problemBody('internal', 'an unexpected error occurred', requestId));
 });
 

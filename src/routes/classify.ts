@@ -100,9 +100,12 @@ function resolveTopK(topk: number | undefined, labels: number): number {
 }
 
 async function classifyMultipart(c: Context<AppEnv>, model: LoadedModel, k: number) {
-  const form = await c.req.formData().catch(() => {
+  let form: FormData;
+  try {
+    form = await c.req.formData();
+  } catch {
     throw new ProblemError('bad-request', 'the multipart body could not be parsed');
-  });
+  }
   const files = form.getAll('image');
   if (files.length === 0) throw new ProblemError('missing-field', 'multipart/form-data needs one or more `image` fields');
   const results = [];
@@ -124,7 +127,8 @@ const IMAGE_ERROR_PROBLEMS: Record<ImageInputError['kind'], ProblemKind> = {
   undecodable: 'undecodable-image',
   empty: 'undecodable-image',
   pixel_limit: 'pixel-limit',
-  unsupported_type: 'unsupported-media-type',
+  // Bytes that are no known image format are undecodable input (400); 415 is for the declared content type.
+  unsupported_type: 'undecodable-image',
 };
 
 function rethrowAsProblem(error: unknown): never {
