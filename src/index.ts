@@ -6,6 +6,7 @@ import { classifyRoutes } from './routes/classify';
 import { healthRoutes } from './routes/health';
 import { modelRoutes } from './routes/models';
 import { runIngestRoutes } from './routes/runs-ingest';
+import { adviseRoutes } from './routes/advise';
 
 const app = createRouter();
 
@@ -28,6 +29,7 @@ app.route('/', healthRoutes);
 app.route('/', modelRoutes);
 app.route('/', classifyRoutes);
 app.route('/', runIngestRoutes);
+app.route('/', adviseRoutes);
 
 app.notFound((c) => problemResponse(problemBody('not-found', `no route for ${c.req.method} ${c.req.path}`, c.get('requestId'))));
 

@@ -40,6 +40,8 @@ export interface LayerSeries {
   gradNorm?: Series;
   weightNorm?: Series;
   updateRatio?: Series;
+  /** Optional (advisor addition): fraction of a sigmoid/tanh layer's units pinned near their asymptotes. */
+  saturatedFraction?: Series;
 }
 
 /** One training run in canonical form: what every parser produces and every detector reads. */

@@ -55,4 +55,6 @@ export const adviceRequests = sqliteTable('advice_requests', {
   status: text('status').notNull(),
   findings: text('findings', { mode: 'json' }).$type<string[]>().notNull(),
   advice: text('advice', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  /** The rendered plot: the uploaded bytes are not kept, so the picture is stored with the verdict. */
+  plotSvg: text('plot_svg'),
 });

@@ -1,0 +1,1 @@
+ALTER TABLE `advice_requests` ADD `plot_svg` text;

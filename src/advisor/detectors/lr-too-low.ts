@@ -1,0 +1,43 @@
+import type { DetectorContext } from '../context';
+import { finding } from '../finding';
+import { fmt, pct } from '../series';
+import type { Finding } from '../types';
+
+/** Learning rates below these make the optimizer crawl on typical CNN problems. */
+export const LR_LOWER: Record<string, number> = { adam: 1e-5, adamw: 1e-5, nadam: 1e-5, rmsprop: 1e-5, sgd: 1e-4, momentum: 1e-4 };
+/** The loss fell by less than this share of its start over the whole run … */
+export const CRAWL_MAX_PROGRESS = 0.3;
+/** … while still falling steadily: at least this share of smoothed steps go down … */
+const STEADY_DESCENT = 0.7;
+/** … and the last third descends at least this fast relative to the first third (no deceleration: not converging). */
+const NO_DECELERATION = 0.5;
+const MIN_POINTS = 5;
+
+/**
+ * `lr_too_low`: the loss crawls — it descends steadily without slowing down but has covered < 30 % of its start by the
+ * end. A declared rate below the optimizer's usual lower bound raises the confidence.
+ */
+export function detectLrTooLow(ctx: DetectorContext): Finding[] {
+  if (ctx.earlier.some((f) => ['divergence', 'nan_loss', 'stuck_at_chance', 'plateau'].includes(f.id) && f.severity !== 'info')) return [];
+  const c = ctx.loss && ctx.loss.y.length >= MIN_POINTS ? ctx.loss : ctx.valLoss;
+  if (!c || c.y.length < MIN_POINTS) return [];
+  const s = c.s;
+  const m = s.length;
+  const progress = (s[0] - s[m - 1]) / Math.max(Math.abs(s[0]), 1e-12);
+  let down = 0;
+  for (let i = 1; i < m; i++) if (s[i] < s[i - 1]) down++;
+  const third = Math.max(1, Math.floor(m / 3));
+  const firstSlope = (s[0] - s[third]) / third;
+  const lastSlope = (s[m - 1 - third] - s[m - 1]) / third;
+  const crawling = progress > 0 && progress < CRAWL_MAX_PROGRESS && down / (m - 1) >= STEADY_DESCENT && lastSlope > 0 && lastSlope >= NO_DECELERATION * firstSlope;
+  if (!crawling) return [];
+  const opt = String(ctx.log.run?.optimizer ?? '').toLowerCase();
+  const bound = LR_LOWER[opt];
+  const lr = ctx.learningRate0;
+  const below = bound !== undefined && lr !== null && lr < bound;
+  return [
+    finding('lr_too_low', 'warning', c.x[0], below ? 0.8 : 0.6, 'Learning rate likely too low: the loss is crawling',
+      `${c.name} fell only ${pct(progress)} (${fmt(s[0])}→${fmt(s[m - 1])}) yet is still descending at an undiminished pace (${fmt(lastSlope)} per ${ctx.unit} in the last third vs ${fmt(firstSlope)} in the first)` +
+        (below ? `; learning rate ${fmt(lr!)} is below the usual ${fmt(bound)} for ${opt}` : '')),
+  ];
+}

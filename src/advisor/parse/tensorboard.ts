@@ -1,0 +1,175 @@
+/**
+ * `tensorboard`: event files (`events.out.tfevents.*`). TFRecord framing — uint64 length, masked CRC-32C of the
+ * length, data, masked CRC-32C of the data — around Event protobufs whose Summary values carry scalars as
+ * `simple_value` (TF1, PyTorch) or a one-element `tensor` (TF2 / Keras).
+ */
+import { AdvisorInputError, type ParsedUpload, type Series } from '../types';
+import { maskedCrc32c } from './crc32c';
+import { addSeries, assertSeriesCount, assertSeriesLength, createLog } from './log';
+import {
+  fieldFloat,
+  fieldString,
+  littleEndianFloats,
+  packedFloats,
+  type ProtobufField,
+  readFields,
+  WIRE_FIXED32,
+  WIRE_LENGTH_DELIMITED,
+  WIRE_VARINT,
+} from './protobuf';
+
+const HEADER_BYTES = 12; // uint64 length + masked CRC of it
+const FOOTER_BYTES = 4; // masked CRC of the data
+
+// Event fields
+const EVENT_STEP = 2;
+const EVENT_SUMMARY = 5;
+// Summary fields
+const SUMMARY_VALUE = 1;
+// Summary.Value fields
+const VALUE_TAG = 1;
+const VALUE_SIMPLE = 2;
+const VALUE_TENSOR = 8;
+// TensorProto fields
+const TENSOR_DTYPE = 1;
+const TENSOR_CONTENT = 4;
+const TENSOR_FLOAT_VAL = 5;
+const TENSOR_DOUBLE_VAL = 6;
+const DT_FLOAT = 1;
+const DT_DOUBLE = 2;
+
+/** Whether `bytes` start with a TFRecord header whose length CRC checks out: how event files are sniffed. */
+export function hasTfRecordHeader(bytes: Uint8Array): boolean {
+  if (bytes.length < HEADER_BYTES) return false;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return maskedCrc32c(bytes, 0, 8) === view.getUint32(8, true);
+}
+
+/** The scalar of a TensorProto, or null when it is not a single float/double (histograms, images, text). */
+function tensorScalar(fields: ProtobufField[]): number | null {
+  let dtype = 0;
+  let count = 0;
+  let scalar: number | null = null;
+  const take = (values: number[]): void => {
+    count += values.length;
+    if (values.length > 0) scalar = values[0];
+  };
+  for (const f of fields) {
+    if (f.number === TENSOR_DTYPE && f.wireType === WIRE_VARINT) dtype = f.varint;
+  }
+  if (dtype !== DT_FLOAT && dtype !== DT_DOUBLE) return null;
+  for (const f of fields) {
+    // a scalar is at most 8 bytes: larger payloads (histograms) are not decoded at all
+    if (f.bytes.length > 8) return null;
+    if (f.number === TENSOR_CONTENT && f.wireType === WIRE_LENGTH_DELIMITED) {
+      take(littleEndianFloats(f.bytes, dtype === DT_FLOAT ? 4 : 8));
+    } else if (f.number === TENSOR_FLOAT_VAL) take(packedFloats(f, 4));
+    else if (f.number === TENSOR_DOUBLE_VAL) take(packedFloats(f, 8));
+  }
+  return count === 1 ? scalar : null;
+}
+
+/** Scalars of one Event: tag → value at its step. */
+function eventScalars(data: Uint8Array): { step: number; scalars: Array<[string, number]> } {
+  let step = 0;
+  const scalars: Array<[string, number]> = [];
+  for (const field of readFields(data)) {
+    if (field.number === EVENT_STEP && field.wireType === WIRE_VARINT) step = field.varint;
+    if (field.number !== EVENT_SUMMARY || field.wireType !== WIRE_LENGTH_DELIMITED) continue;
+    for (const valueField of readFields(field.bytes)) {
+      if (valueField.number !== SUMMARY_VALUE || valueField.wireType !== WIRE_LENGTH_DELIMITED) continue;
+      let tag: string | null = null;
+      let value: number | null = null;
+      for (const f of readFields(valueField.bytes)) {
+        if (f.number === VALUE_TAG && f.wireType === WIRE_LENGTH_DELIMITED) tag = fieldString(f);
+        else if (f.number === VALUE_SIMPLE && f.wireType === WIRE_FIXED32) value = fieldFloat(f);
+        else if (f.number === VALUE_TENSOR && f.wireType === WIRE_LENGTH_DELIMITED) {
+          value = tensorScalar(readFields(f.bytes));
+        }
+      }
+      if (tag !== null && value !== null) scalars.push([tag, value]);
+    }
+  }
+  return { step, scalars };
+}
+
+/**
+ * Parses an event file; records with a bad data CRC or an undecodable Event are skipped with a warning,
+ * a truncated last record too, and a bad length CRC ends the read (the framing can no longer be trusted).
+ * @example parseTensorBoard(eventFileBytes).runs[0].metrics.loss // [0.9, 0.6, …] from `epoch_loss`
+ */
+export function parseTensorBoard(bytes: Uint8Array): ParsedUpload {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const warnings: string[] = [];
+  const byTag = new Map<string, Map<number, number>>();
+  let crcFailures = 0;
+  let undecodable = 0;
+  let records = 0;
+  let pos = 0;
+  while (pos < bytes.length) {
+    if (bytes.length - pos < HEADER_BYTES) {
+      warnings.push('the last TensorBoard record was truncated and skipped');
+      break;
+    }
+    if (maskedCrc32c(bytes, pos, pos + 8) !== view.getUint32(pos + 8, true)) {
+      if (pos === 0) {
+        throw new AdvisorInputError('malformed', 'not a TensorBoard event file: the first record header fails its CRC');
+      }
+      const rest = bytes.length - pos;
+      warnings.push(`a TensorBoard record header failed its CRC at byte ${pos}; the remaining ${rest} bytes were skipped`);
+      break;
+    }
+    const length = view.getUint32(pos, true) + view.getUint32(pos + 4, true) * 2 ** 32;
+    const dataStart = pos + HEADER_BYTES;
+    if (length > bytes.length - dataStart - FOOTER_BYTES) {
+      warnings.push('the last TensorBoard record was truncated and skipped');
+      break;
+    }
+    const dataEnd = dataStart + length;
+    pos = dataEnd + FOOTER_BYTES;
+    records++;
+    if (maskedCrc32c(bytes, dataStart, dataEnd) !== view.getUint32(dataEnd, true)) {
+      crcFailures++;
+      continue;
+    }
+    let event: ReturnType<typeof eventScalars>;
+    try {
+      event = eventScalars(bytes.subarray(dataStart, dataEnd));
+    } catch {
+      undecodable++;
+      continue;
+    }
+    for (const [tag, value] of event.scalars) {
+      let points = byTag.get(tag);
+      if (points === undefined) {
+        assertSeriesCount(byTag.size + 1);
+        points = new Map();
+        byTag.set(tag, points);
+      }
+      points.set(event.step, value); // a rewritten step (restart) replaces the earlier value
+      assertSeriesLength(points.size, tag);
+    }
+  }
+  if (crcFailures === 1) warnings.push('1 TensorBoard record failed its CRC and was skipped');
+  if (crcFailures > 1) warnings.push(`${crcFailures} TensorBoard records failed their CRC and were skipped`);
+  if (undecodable > 0) warnings.push(`${undecodable} TensorBoard record(s) were not a readable Event and were skipped`);
+
+  // Keras writes `epoch_*` per epoch and, with update_freq, `batch_*` per batch: prefer the per-epoch view.
+  const tags = [...byTag.keys()];
+  const epochTags = tags.filter((t) => t.startsWith('epoch_'));
+  const chosen = epochTags.length > 0 ? epochTags : tags;
+  if (chosen.length < tags.length) {
+    const left = tags.filter((t) => !chosen.includes(t)).slice(0, 5).join(', ');
+    warnings.push(`per-batch tags (${left}) were left out in favour of the per-epoch ones`);
+  }
+  const log = createLog('tensorboard', epochTags.length > 0 ? 'epoch' : 'step');
+  const steps = [...new Set(chosen.flatMap((t) => [...(byTag.get(t)?.keys() ?? [])]))].sort((a, b) => a - b);
+  assertSeriesLength(steps.length, 'steps');
+  for (const tag of chosen) {
+    const points = byTag.get(tag) as Map<number, number>;
+    const series: Series = steps.map((s) => (points.has(s) ? (points.get(s) as number) : null));
+    addSeries(log, tag, series);
+  }
+  log.warnings.push(...warnings);
+  return { runs: [log], warnings: [] };
+}

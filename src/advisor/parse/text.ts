@@ -1,0 +1,235 @@
+/** Text helpers shared by the text formats: decoding, number cells, and JSON as Python and Keras really write it. */
+import { AdvisorInputError } from '../types';
+
+/**
+ * Bytes → string: UTF-8 (BOM dropped), or UTF-16 when a BOM says so (PowerShell's `>` writes UTF-16LE).
+ * @example decodeText(new TextEncoder().encode('\uFEFFepoch,loss')) // 'epoch,loss'
+ */
+export function decodeText(bytes: Uint8Array): string {
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
+    const littleEndian = bytes[0] === 0xff;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const units: string[] = [];
+    const CHUNK = 8192;
+    for (let i = 2; i + 1 < bytes.length; i += 2 * CHUNK) {
+      const codes: number[] = [];
+      for (let j = i; j + 1 < bytes.length && j < i + 2 * CHUNK; j += 2) codes.push(view.getUint16(j, littleEndian));
+      units.push(String.fromCharCode(...codes));
+    }
+    return units.join('');
+  }
+  const text = new TextDecoder('utf-8').decode(bytes);
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** Whether decoded text looks like binary data rather than a log (NULs or many undecodable bytes). */
+export function looksBinary(text: string): boolean {
+  const sample = text.slice(0, 4096);
+  let bad = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample.charCodeAt(i);
+    if (c === 0) return true;
+    if (c === 0xfffd || (c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 8)) bad++;
+  }
+  return bad > sample.length * 0.05;
+}
+
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+const MISSING = new Set(['', 'null', 'none', 'na', 'n/a']);
+
+/**
+ * A cell of a log as a metric value: a number, NaN/±Infinity for `nan`/`inf`, null for an empty cell or `null`,
+ * undefined when the cell is not a number at all.
+ * @example parseMetricValue('-inf') // -Infinity
+ * @example parseMetricValue('abc') // undefined
+ */
+export function parseMetricValue(cell: string): number | null | undefined {
+  const s = cell.trim();
+  if (DECIMAL.test(s)) return Number(s);
+  const lower = s.toLowerCase();
+  if (MISSING.has(lower)) return null;
+  if (lower === 'nan' || lower === '-nan' || lower === '+nan') return NaN;
+  if (lower === 'inf' || lower === '+inf' || lower === 'infinity' || lower === '+infinity') return Infinity;
+  if (lower === '-inf' || lower === '-infinity') return -Infinity;
+  return undefined;
+}
+
+const NAN_SENTINEL = '\u0000edgetune:NaN';
+const POS_INF_SENTINEL = '\u0000edgetune:+Inf';
+const NEG_INF_SENTINEL = '\u0000edgetune:-Inf';
+
+/** Bare identifiers outside strings: JSON's own, what Python's json.dump writes, and Python literals. */
+const JSON_IDENTIFIERS: Record<string, string> = {
+  true: 'true',
+  false: 'false',
+  null: 'null',
+  NaN: JSON.stringify(NAN_SENTINEL),
+  Infinity: JSON.stringify(POS_INF_SENTINEL),
+  '-Infinity': JSON.stringify(NEG_INF_SENTINEL),
+};
+const PYTHON_IDENTIFIERS: Record<string, string> = {
+  ...JSON_IDENTIFIERS,
+  True: 'true',
+  False: 'false',
+  None: 'null',
+  nan: JSON.stringify(NAN_SENTINEL),
+  inf: JSON.stringify(POS_INF_SENTINEL),
+  '-inf': JSON.stringify(NEG_INF_SENTINEL),
+};
+
+/**
+ * Rewrites lenient JSON into strict JSON: bare `NaN`/`Infinity` (Python's json.dump) become sentinel strings,
+ * only outside strings; with `python`, also single-quoted strings and `True`/`False`/`None`/`nan`/`inf`.
+ * Returns null when nothing needed rewriting. Unknown identifiers are left for JSON.parse to reject.
+ */
+function rewriteLenientJson(text: string, python: boolean): string | null {
+  const identifiers = python ? PYTHON_IDENTIFIERS : JSON_IDENTIFIERS;
+  const out: string[] = [];
+  let changed = false;
+  let start = 0; // start of the pending verbatim chunk
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text[i];
+    if (c === '"') {
+      i++;
+      while (i < n && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+      i++;
+    } else if (c === "'" && python) {
+      out.push(text.slice(start, i));
+      let j = i + 1;
+      let body = '';
+      while (j < n && text[j] !== "'") {
+        if (text[j] === '\\' && j + 1 < n) {
+          body += text[j + 1] === "'" ? "'" : text.slice(j, j + 2);
+          j += 2;
+        } else {
+          body += text[j] === '"' ? '\\"' : text[j];
+          j++;
+        }
+      }
+      out.push(`"${body}"`);
+      i = j + 1;
+      start = i;
+      changed = true;
+    } else if (/[0-9]/.test(c)) {
+      while (i < n && /[0-9eE+\-.]/.test(text[i])) i++;
+    } else if (/[A-Za-z_]/.test(c) || (c === '-' && i + 1 < n && /[A-Za-z]/.test(text[i + 1]))) {
+      let j = i + 1;
+      while (j < n && /[A-Za-z0-9_]/.test(text[j])) j++;
+      const word = text.slice(i, j);
+      const replacement = identifiers[word];
+      if (replacement !== undefined && replacement !== word) {
+        out.push(text.slice(start, i), replacement);
+        start = j;
+        changed = true;
+      }
+      i = j;
+    } else {
+      i++;
+    }
+  }
+  if (!changed) return null;
+  out.push(text.slice(start));
+  return out.join('');
+}
+
+/** Replaces the sentinel strings by numbers, iteratively (a deeply nested upload must not blow the stack). */
+function restoreNonFinite(root: unknown): unknown {
+  const fix = (v: unknown): unknown =>
+    v === NAN_SENTINEL ? NaN : v === POS_INF_SENTINEL ? Infinity : v === NEG_INF_SENTINEL ? -Infinity : v;
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        node[i] = fix(node[i]);
+        if (typeof node[i] === 'object' && node[i] !== null) stack.push(node[i]);
+      }
+    } else if (typeof node === 'object' && node !== null) {
+      const record = node as Record<string, unknown>;
+      for (const key of Object.keys(record)) {
+        record[key] = fix(record[key]);
+        if (typeof record[key] === 'object' && record[key] !== null) stack.push(record[key]);
+      }
+    }
+  }
+  return fix(root);
+}
+
+/**
+ * JSON.parse that also accepts bare NaN/Infinity/-Infinity (kept as numbers) and, unless `python: false`, Python
+ * dict literals (`print(history.history)`). Throws AdvisorInputError('malformed') on anything else.
+ * @example parseLenientJson('{"loss": NaN}') // { loss: NaN }
+ * @example parseLenientJson("{'loss': nan, 'done': True}", { python: true }) // { loss: NaN, done: true }
+ */
+export function parseLenientJson(text: string, options: { python?: boolean } = {}): unknown {
+  let strictError: unknown;
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    strictError = err;
+  }
+  const rewritten = rewriteLenientJson(text, options.python ?? true);
+  let parsed: unknown;
+  try {
+    if (rewritten === null) throw strictError;
+    parsed = JSON.parse(rewritten);
+  } catch (err) {
+    throw new AdvisorInputError('malformed', `not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return restoreNonFinite(parsed);
+}
+
+/** Largest `{…}` literal looked at inside free text; log dicts are a few hundred characters. */
+const MAX_EMBEDDED_OBJECT_CHARS = 100_000;
+
+/**
+ * The `{…}` object literals embedded in free text (HF Trainer prints `{'loss': 0.69, 'epoch': 0.16}`; notes quote
+ * `log_history` entries), parsed leniently; literals that do not parse are skipped. Nested objects come out as
+ * part of their outermost literal.
+ */
+export function extractObjectLiterals(text: string): Array<Record<string, unknown>> {
+  const found: Array<Record<string, unknown>> = [];
+  // Unbalanced braces would make the scan quadratic: stop after a budget proportional to the text.
+  let budget = 20 * text.length + 1_000_000;
+  let i = text.indexOf('{');
+  while (i !== -1 && budget > 0) {
+    let depth = 0;
+    let end = -1;
+    let quote = '';
+    for (let j = i; j < text.length && j - i < MAX_EMBEDDED_OBJECT_CHARS; j++) {
+      const c = text[j];
+      budget--;
+      if (quote) {
+        if (c === '\\') j++;
+        else if (c === quote) quote = '';
+      } else if (c === '"' || c === "'") quote = c;
+      else if (c === '{') depth++;
+      else if (c === '}' && --depth === 0) {
+        end = j;
+        break;
+      }
+    }
+    if (end === -1) {
+      i = text.indexOf('{', i + 1);
+      continue;
+    }
+    budget -= end - i;
+    try {
+      const value = parseLenientJson(text.slice(i, end + 1), { python: true });
+      if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+        found.push(value as Record<string, unknown>);
+      }
+      i = text.indexOf('{', end + 1);
+    } catch {
+      i = text.indexOf('{', i + 1);
+    }
+  }
+  return found;
+}
+
+/** Splits text into lines; `\r` alone also ends a line (progress bars redraw with it). */
+export function splitLines(text: string): string[] {
+  return text.split(/\r\n|\r|\n/);
+}

@@ -1,0 +1,24 @@
+// Image input for the models: header checks, decoding (PNG, JPEG, WebP) and conversion to model input.
+// The codec binaries come from initWorkerImageCodecs ('./codecs-worker', Worker only) or initNodeImageCodecs
+// ('./codecs-node', Node only); neither is re-exported here so each runtime imports only what it can load.
+export { ImageInputError, type ImageInputErrorKind } from './errors';
+export {
+  isCompletePng,
+  readImageHeader,
+  readJpegHeader,
+  readPngHeader,
+  readWebpHeader,
+  sniffImageType,
+  type ImageHeader,
+  type ImageType,
+} from './header';
+export { initImageCodecs, imageCodecsInitialised, type ImageCodecModules, type RgbaImage } from './codecs';
+export { DEFAULT_MAX_PIXELS, decodeImage, type DecodeImageOptions, type DecodedImage } from './decode';
+export {
+  AREA_AVERAGE_MIN_FACTOR,
+  LIGHT_BACKGROUND_LUMA,
+  borderBackground,
+  luma,
+  toModelInput,
+  type ModelInputSpec,
+} from './transform';
