@@ -7,6 +7,7 @@ import { healthRoutes } from './routes/health';
 import { modelRoutes } from './routes/models';
 import { runIngestRoutes } from './routes/runs-ingest';
 import { adviseRoutes } from './routes/advise';
+import { runReadRoutes } from './routes/runs-read';
 
 const app = createRouter();
 
@@ -30,6 +31,7 @@ app.route('/', modelRoutes);
 app.route('/', classifyRoutes);
 app.route('/', runIngestRoutes);
 app.route('/', adviseRoutes);
+app.route('/', runReadRoutes);
 
 app.notFound((c) => problemResponse(problemBody('not-found', `no route for ${c.req.method} ${c.req.path}`, c.get('requestId'))));
 

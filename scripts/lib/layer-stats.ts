@@ -14,7 +14,7 @@ export interface LayerStat {
   updateRatio: number | null;
 }
 
-export function kernelOf(model: tfl.LayersModel, layer: string): tf.LayerVariable | undefined {
+export function kernelOf(model: tfl.LayersModel, layer: string): tfl.LayerVariable | undefined {
   return model.getLayer(layer).trainableWeights.find((w) => w.originalName.endsWith('kernel'));
 }
 
@@ -44,7 +44,7 @@ export function deadFractions(model: tfl.LayersModel, layers: WeightedLayer[], p
 
 /** Gradient norm of every layer's kernel for `lossFn` on a fixed batch (inference mode: deterministic). */
 export function gradientNorms(model: tfl.LayersModel, layers: WeightedLayer[], lossFn: () => tf.Scalar): Map<string, number> {
-  const kernels = layers.map((l) => kernelOf(model, l.name)).filter((k): k is tf.LayerVariable => Boolean(k));
+  const kernels = layers.map((l) => kernelOf(model, l.name)).filter((k): k is tfl.LayerVariable => Boolean(k));
   const variables = kernels.map((k) => (k as unknown as { val: tf.Variable }).val);
   const result = new Map<string, number>();
   tf.tidy(() => {

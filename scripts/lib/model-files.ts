@@ -49,7 +49,7 @@ export async function loadLayersModel(dir: string): Promise<tfl.LayersModel> {
   const modelJson = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
   const specs: tf.io.WeightsManifestEntry[] = [];
   const buffers: Uint8Array[] = [];
-  for (const group of modelJson.weightsManifest as tf.io.WeightsManifestGroupConfig[]) {
+  for (const group of modelJson.weightsManifest as tf.io.WeightsManifestConfig) {
     specs.push(...group.weights);
     for (const path of group.paths) buffers.push(readFileSync(join(dir, path)));
   }
@@ -64,13 +64,13 @@ export async function loadLayersModel(dir: string): Promise<tfl.LayersModel> {
 }
 
 /** Named tensors to `<path>.json` (specs) + `<path>.bin`. */
-export async function saveNamedTensors(tensors: tf.NamedTensor[], path: string): Promise<void> {
+export async function saveNamedTensors(tensors: { name: string; tensor: tf.Tensor }[], path: string): Promise<void> {
   const { data, specs } = await tf.io.encodeWeights(tensors);
   writeFileAtomic(`${path}.bin`, new Uint8Array(data));
   writeFileAtomic(`${path}.json`, JSON.stringify(specs));
 }
 
-export function loadNamedTensors(path: string): tf.NamedTensor[] {
+export function loadNamedTensors(path: string): { name: string; tensor: tf.Tensor }[] {
   const specs = JSON.parse(readFileSync(`${path}.json`, 'utf8')) as tf.io.WeightsManifestEntry[];
   const bytes = readFileSync(`${path}.bin`);
   const map = tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), specs);

@@ -12,7 +12,7 @@ import { loadPackagedDataset, takeImages, type DatasetSplits, type ImageSet } fr
 import { deadFractions, gradientNorms, kernelOf, snapshotKernels, updateRatios, weightNorms, type LayerStat } from './layer-stats.js';
 import { buildModel, weightedLayers, type WeightedLayer } from './model.js';
 import { loadLayersModel, loadNamedTensors, saveLayersModel, saveNamedTensors, writeFileAtomic } from './model-files.js';
-import { createProgressBar, formatDuration } from './progress.js';
+import { createProgressBar, formatDuration, type ProgressMode } from './progress.js';
 import { createRandom } from './random.js';
 import type { EpochRecord, RunRecord, RunStore } from './run-store.js';
 import { learningRateFor, observeValLoss, type PlateauState } from './schedule.js';
@@ -110,8 +110,8 @@ export function crossEntropy(probabilities: tf.Tensor, oneHot: tf.Tensor): tf.Sc
 
 function l2Penalty(model: tfl.LayersModel, layers: WeightedLayer[], l2: number): tf.Scalar | null {
   if (l2 <= 0) return null;
-  const kernels = layers.map((l) => kernelOf(model, l.name)).filter((k): k is tf.LayerVariable => Boolean(k));
-  return tf.mul(l2, tf.addN(kernels.map((k) => tf.sum(tf.square(k.read()))))) as tf.Scalar;
+  const kernels = layers.map((l) => kernelOf(model, l.name)).filter((k): k is tfl.LayerVariable => Boolean(k));
+  return tf.mul(l2, tf.addN(kernels.map((k) => tf.sum(tf.square(k.read()))))) as unknown as tf.Scalar;
 }
 
 function batchTensors(set: ImageSet, shape: [number, number, number], from: number, count: number, numClasses: number) {
@@ -281,7 +281,8 @@ export async function train(options: TrainOptions, ctx: TrainContext, resumeStat
   const variables = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
   const probe = takeImages(data.validation.n ? data.validation : data.train, PROBE_SIZE, pixels);
   const gradBatch = takeImages(data.train, GRAD_BATCH_SIZE, pixels);
-  const progressEnabled = options.progress === 'always' || (options.progress === 'auto' && Boolean(process.stderr.isTTY));
+  const progressMode: ProgressMode =
+    options.progress === 'never' ? 'off' : options.progress === 'always' || process.stderr.isTTY ? 'bar' : 'lines';
   const stepsPerEpoch = Math.ceil(data.train.n / options.batchSize);
   const trainStart = performance.now();
   const startEpoch = state.epochsDone;
@@ -299,7 +300,7 @@ export async function train(options: TrainOptions, ctx: TrainContext, resumeStat
         order[i] = order[j];
         order[j] = t;
       }
-      const bar = createProgressBar(`epoch ${epoch + 1}/${options.epochs}`, stepsPerEpoch, progressEnabled);
+      const bar = createProgressBar(`epoch ${epoch + 1}/${options.epochs}`, stepsPerEpoch, progressMode);
       let lossSum = 0;
       let correct = 0;
       let seen = 0;
@@ -342,12 +343,12 @@ export async function train(options: TrainOptions, ctx: TrainContext, resumeStat
       bar.finish();
       const ratios = before ? updateRatios(model, before) : new Map<string, number>();
       const val = evaluateSet(model, data.validation, shape, numClasses);
-      const dead = tf.tidy(() => deadFractions(model, layers, tf.tensor4d(probe.images, [probe.n, ...shape])));
-      const grads = tf.tidy(() => {
-        const x = tf.tensor4d(gradBatch.images, [gradBatch.n, ...shape]);
-        const y = tf.oneHot(tf.tensor1d(gradBatch.labels, 'int32'), numClasses);
-        return gradientNorms(model, layers, () => crossEntropy(model.apply(x, { training: false }) as tf.Tensor, y));
-      });
+      const probeX = tf.tensor4d(probe.images, [probe.n, ...shape]);
+      const dead = deadFractions(model, layers, probeX);
+      probeX.dispose();
+      const [gradX, gradY] = [tf.tensor4d(gradBatch.images, [gradBatch.n, ...shape]), tf.oneHot(tf.tensor1d(gradBatch.labels, 'int32'), numClasses)];
+      const grads = gradientNorms(model, layers, () => crossEntropy(model.apply(gradX, { training: false }) as tf.Tensor, gradY));
+      tf.dispose([gradX, gradY]);
       const norms = weightNorms(model, layers);
       const seconds = (performance.now() - epochStart) / 1000;
       const record: EpochRecord = {

@@ -22,7 +22,7 @@ type Moments = { mean: Tensor; variance: Tensor };
  * Batch statistics over every axis but the last, stacked as [2, C] (customGrad takes one output tensor), with their
  * gradient dx = dMean/M + dVar·2(x−mean)/M.
  */
-const channelMoments = tf.customGrad((x: Tensor, save: (tensors: Tensor[]) => void) => {
+const channelMoments = tf.customGrad(((x: Tensor, save: (tensors: Tensor[]) => void) => {
   const channels = x.shape[x.rank - 1];
   const count = x.size / channels;
   const mean = tf.div(sumLeadingAxes(x), count);
@@ -37,7 +37,7 @@ const channelMoments = tf.customGrad((x: Tensor, save: (tensors: Tensor[]) => vo
       return tf.add(tf.mul(savedCentered, tf.mul(dVariance, 2 / count)), tf.div(dMean, count));
     },
   };
-});
+}) as unknown as tf.CustomGradientFunc<Tensor>) as unknown as (x: Tensor) => Tensor;
 
 function isChannelReduction(x: Tensor, axis: number | number[] | undefined): boolean {
   const axes = axis == null ? [] : Array.isArray(axis) ? axis : [axis];

@@ -28,11 +28,24 @@ function detectSeparator(text: string): string {
 /** Columns a metric log may have: the series cap plus a few index columns. */
 const MAX_COLUMNS = MAX_SERIES + 10;
 
+/** Counts non-empty lines before splitting anything, so an oversized file is refused without building its rows. */
+function assertRowCount(text: string): void {
+  let lines = 0;
+  for (let pos = 0; pos < text.length; ) {
+    let end = text.indexOf('\n', pos);
+    if (end === -1) end = text.length;
+    if (end > pos && text[pos] !== '\r') lines++;
+    pos = end + 1;
+  }
+  if (lines > MAX_POINTS_PER_SERIES + 1) throw new AdvisorInputError('too_large', `more than ${MAX_POINTS_PER_SERIES} rows`);
+}
+
 /**
  * Splits CSV text into rows of cells; blank lines are skipped. Throws too_large past the point or column caps.
  * @example readCsv('epoch,loss\n0,0.9\n') // [{line:1, cells:['epoch','loss']}, {line:2, cells:['0','0.9']}]
  */
 export function readCsv(text: string): CsvRow[] {
+  assertRowCount(text);
   const sep = detectSeparator(text);
   const rows: CsvRow[] = [];
   const push = (cells: string[], line: number): void => {

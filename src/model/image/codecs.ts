@@ -25,6 +25,11 @@ interface EmscriptenDecoder {
 }
 type EmscriptenDecoderFactory = (options: Record<string, unknown>) => Promise<EmscriptenDecoder>;
 
+/** A codec could not be set up (not initialised, or an incompatible binary): our fault, never the image's. */
+export class ImageCodecUnavailableError extends Error {
+  override readonly name = 'ImageCodecUnavailableError';
+}
+
 let modules: ImageCodecModules | undefined;
 const decoders: Partial<Record<ImageType, Promise<Decoder>>> = {};
 
@@ -50,10 +55,17 @@ export function imageCodecsInitialised(): boolean {
  * Returns null when the codec reports failure without throwing.
  */
 export async function decodeWithCodec(type: ImageType, bytes: Uint8Array): Promise<RgbaImage | null> {
-  if (!modules) throw new Error('image codecs are not initialised: call initImageCodecs() (or initWorkerImageCodecs / initNodeImageCodecs) first');
+  if (!modules) throw new ImageCodecUnavailableError('image codecs are not initialised: call initWorkerImageCodecs() or initNodeImageCodecs() first');
   const pending = (decoders[type] ??= instantiateDecoder(type, modules));
+  let decode: Decoder;
   try {
-    return (await pending)(bytes);
+    decode = await pending;
+  } catch (error) {
+    if (decoders[type] === pending) delete decoders[type];
+    throw new ImageCodecUnavailableError(`the ${type} codec failed to instantiate`, { cause: error });
+  }
+  try {
+    return decode(bytes);
   } catch (error) {
     // A codec that failed mid-image may have leaked its buffers (PNG) or left its heap inconsistent (libjpeg exit()s):
     // drop the instance and its memory, and start the next image on a fresh one (instantiating a compiled module is cheap).

@@ -1,4 +1,4 @@
-import { decodeWithCodec, imageCodecsInitialised, type RgbaImage } from './codecs';
+import { ImageCodecUnavailableError, decodeWithCodec, type RgbaImage } from './codecs';
 import { ImageInputError } from './errors';
 import { IMAGE_FORMAT_NAME, isCompletePng, readImageHeader, type ImageType } from './header';
 
@@ -40,12 +40,12 @@ export async function decodeImage(bytes: Uint8Array, opts: DecodeImageOptions = 
   }
   if (type === 'png' && !isCompletePng(bytes)) throw new ImageInputError('undecodable', 'the PNG is cut off or its chunks are corrupt', size);
 
-  // A missing init is our bug, not the user's: let it surface as a 500 rather than a 400.
-  if (!imageCodecsInitialised()) throw new Error('image codecs are not initialised: call initWorkerImageCodecs() or initNodeImageCodecs() first');
   let image: RgbaImage | null;
   try {
     image = await decodeWithCodec(type, bytes);
   } catch (error) {
+    // A missing or broken codec is our bug, not the user's: let it surface as a 500 rather than a 400.
+    if (error instanceof ImageCodecUnavailableError) throw error;
     throw new ImageInputError('undecodable', `the ${IMAGE_FORMAT_NAME[type]} data is corrupt and could not be decoded`, size, { cause: error });
   }
   // EXIF rotation may swap a JPEG's sides, so compare pixel counts, not sides.

@@ -12,7 +12,7 @@ export {
   type ImageHeader,
   type ImageType,
 } from './header';
-export { initImageCodecs, imageCodecsInitialised, type ImageCodecModules, type RgbaImage } from './codecs';
+export { ImageCodecUnavailableError, initImageCodecs, imageCodecsInitialised, type ImageCodecModules, type RgbaImage } from './codecs';
 export { DEFAULT_MAX_PIXELS, decodeImage, type DecodeImageOptions, type DecodedImage } from './decode';
 export {
   AREA_AVERAGE_MIN_FACTOR,

@@ -1,7 +1,7 @@
 // Rejections that must happen from the header alone: this file never initialises the codecs, so any attempt to decode
 // would fail with "not initialised" instead of the expected ImageInputError.
 import { describe, expect, it } from 'vitest';
-import { ImageInputError, decodeImage, imageCodecsInitialised } from '../../../src/model/image';
+import { ImageCodecUnavailableError, ImageInputError, decodeImage, imageCodecsInitialised } from '../../../src/model/image';
 import { buildPng, pixelBombPng } from '../../fixtures/images/png-builder';
 
 async function rejection(bytes: Uint8Array, opts?: { maxPixels?: number }): Promise<ImageInputError> {
@@ -43,7 +43,7 @@ describe('decodeImage before any codec exists', () => {
 
   it('reports a missing codec init as a programming error, not as a bad image', async () => {
     const error = await decodeImage(buildPng({ width: 2, height: 2, idat: new Uint8Array(10) })).catch((e: unknown) => e);
-    expect(error).not.toBeInstanceOf(ImageInputError);
+    expect(error).toBeInstanceOf(ImageCodecUnavailableError);
     expect(String(error)).toContain('not initialised');
   });
 });
