@@ -1,63 +1,138 @@
 /**
- * Core /advise time (parse + advise) on 1k, 10k and 100k-point curves (Keras CSV, four series), median of several
- * runs after a warm-up, with the growth ratio between sizes (10× points should cost ≈10× time: linear).
+ * Core /advise time (parse + advise) for every training-log format on 1k, 10k and 100k-point curves (four series:
+ * loss, accuracy and their validation twins), median of several runs after a warm-up, with the 10k → 100k growth
+ * ratio (10× points should cost ≈10× time: linear).
  *
- *   npx tsx bench/advise.ts
+ *   npx tsx bench/advise.ts                  # every format
+ *   npx tsx bench/advise.ts keras-csv json   # some formats
  */
 import { adviseUpload } from '../src/advisor/advise';
 import { parseUpload } from '../src/advisor/parse/index';
+import { kerasEventFile } from '../test/advisor/parse/fixtures/tfevents';
 
-/** A noisy, slowly overfitting curve: the detectors do their full work on it. */
-export function syntheticCsv(n: number): Uint8Array {
+interface Curve {
+  loss: number[];
+  accuracy: number[];
+  valLoss: number[];
+  valAccuracy: number[];
+}
+
+/** A noisy, slowly overfitting curve (5 significant digits, as loggers print): the detectors do their full work. */
+function syntheticCurve(n: number): Curve {
   let seed = 42;
   const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) - 0.5;
-  const rows = ['epoch,accuracy,loss,val_accuracy,val_loss'];
+  const round = (v: number) => Number(v.toFixed(5));
+  const curve: Curve = { loss: [], accuracy: [], valLoss: [], valAccuracy: [] };
   for (let i = 0; i < n; i++) {
     const t = i / n;
     const loss = 2 * Math.exp(-4 * t) + 0.05 + 0.05 * rand();
     const val = 2 * Math.exp(-4 * t) + 0.25 + 0.3 * Math.max(0, t - 0.6) + 0.08 * rand();
-    rows.push(`${i},${(1 - loss / 2.5).toFixed(5)},${loss.toFixed(5)},${(1 - val / 2.5).toFixed(5)},${val.toFixed(5)}`);
+    curve.loss.push(round(loss));
+    curve.accuracy.push(round(1 - loss / 2.5));
+    curve.valLoss.push(round(val));
+    curve.valAccuracy.push(round(1 - val / 2.5));
   }
-  return new TextEncoder().encode(rows.join('\n'));
+  return curve;
 }
 
-interface Timing {
-  parse: number;
-  advise: number;
-  total: number;
-}
+const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
+const kerasHistoryOf = (c: Curve) => ({ loss: c.loss, accuracy: c.accuracy, val_loss: c.valLoss, val_accuracy: c.valAccuracy });
+
+/** One upload per format, as its tool writes it; each yields `n` points per series. */
+const FORMATS: Record<string, { name: string; build: (c: Curve) => Uint8Array }> = {
+  'keras-csv': {
+    name: 'training.log',
+    build: (c) => {
+      const rows = ['epoch,accuracy,loss,val_accuracy,val_loss'];
+      for (let i = 0; i < c.loss.length; i++) rows.push(`${i},${c.accuracy[i]},${c.loss[i]},${c.valAccuracy[i]},${c.valLoss[i]}`);
+      return encode(rows.join('\n'));
+    },
+  },
+  'lightning-csv': {
+    name: 'metrics.csv',
+    // a training row (train_*_epoch) and a validation row per epoch, the other cells empty
+    build: (c) => {
+      const rows = ['epoch,step,train_acc_epoch,train_loss_epoch,val_acc,val_loss'];
+      for (let i = 0; i < c.loss.length; i++) {
+        const step = 100 * (i + 1) - 1;
+        rows.push(`${i},${step},,,${c.valAccuracy[i]},${c.valLoss[i]}`, `${i},${step},${c.accuracy[i]},${c.loss[i]},,`);
+      }
+      return encode(`${rows.join('\n')}\n`);
+    },
+  },
+  'keras-history': { name: 'history.json', build: (c) => encode(JSON.stringify(kerasHistoryOf(c))) },
+  json: { name: 'curves.json', build: (c) => encode(JSON.stringify({ xAxis: 'epoch', metrics: kerasHistoryOf(c) })) },
+  'hf-trainer-state': {
+    name: 'trainer_state.json',
+    // a training log and an evaluation per epoch, as `logging_strategy="epoch"` writes them
+    build: (c) => {
+      const logHistory: object[] = [];
+      for (let i = 0; i < c.loss.length; i++) {
+        const step = 100 * (i + 1);
+        logHistory.push({ epoch: i + 1, grad_norm: 1.5, learning_rate: 0.001, loss: c.loss[i], step });
+        logHistory.push({ epoch: i + 1, eval_accuracy: c.valAccuracy[i], eval_loss: c.valLoss[i], eval_runtime: 1.2, step });
+      }
+      return encode(JSON.stringify({ global_step: 100 * c.loss.length, log_history: logHistory, train_batch_size: 32 }, null, 2));
+    },
+  },
+  tensorboard: {
+    name: 'events.out.tfevents.1700000000.host',
+    build: (c) => kerasEventFile(kerasHistoryOf(c)),
+  },
+  'keras-text': {
+    name: 'fit.log',
+    build: (c) => {
+      const n = c.loss.length;
+      const lines: string[] = [];
+      for (let i = 0; i < n; i++) {
+        lines.push(
+          `Epoch ${i + 1}/${n}`,
+          `1875/1875 [==============================] - 5s 3ms/step - loss: ${c.loss[i]} - accuracy: ${c.accuracy[i]}` +
+            ` - val_loss: ${c.valLoss[i]} - val_accuracy: ${c.valAccuracy[i]}`,
+        );
+      }
+      return encode(`${lines.join('\n')}\n`);
+    },
+  },
+};
 
 const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
-function time(bytes: Uint8Array, reps: number): Timing {
-  const parse: number[] = [];
-  const advise: number[] = [];
+/** Median milliseconds of parse + advise, and of parse alone. */
+function time(name: string, bytes: Uint8Array, reps: number): { total: number; parse: number } {
   const total: number[] = [];
+  const parse: number[] = [];
   for (let r = 0; r < reps; r++) {
     const t0 = performance.now();
-    const upload = parseUpload([{ name: 'bench.csv', bytes }]);
+    const upload = parseUpload([{ name, bytes }]);
     const t1 = performance.now();
     adviseUpload(upload);
-    const t2 = performance.now();
+    total.push(performance.now() - t0);
     parse.push(t1 - t0);
-    advise.push(t2 - t1);
-    total.push(t2 - t0);
   }
-  return { parse: medianOf(parse), advise: medianOf(advise), total: medianOf(total) };
+  return { total: medianOf(total), parse: medianOf(parse) };
 }
+
+const SIZES = [1_000, 10_000, 100_000];
+/** Runs per size: enough for a stable median on a shared 2-core machine. */
+const REPS = [15, 9, 7];
 
 function main(): void {
-  const sizes = [1_000, 10_000, 100_000];
-  const inputs = sizes.map((n) => syntheticCsv(n));
-  for (const b of inputs) time(b, 2); // warm-up (JIT)
-  let prev: Timing | null = null;
-  console.log('points    parse+advise   parse      advise     growth (×10 points): total / advise');
-  for (let i = 0; i < sizes.length; i++) {
-    const t = time(inputs[i], sizes[i] >= 100_000 ? 5 : 9);
-    const growth = prev ? `×${(t.total / prev.total).toFixed(1)} / ×${(t.advise / prev.advise).toFixed(1)}` : '';
-    console.log(`${String(sizes[i]).padEnd(9)} ${t.total.toFixed(2).padStart(9)} ms ${t.parse.toFixed(2).padStart(9)} ms ${t.advise.toFixed(2).padStart(8)} ms   ${growth}`);
-    prev = t;
+  const wanted = process.argv.slice(2);
+  const formats = wanted.length > 0 ? wanted : Object.keys(FORMATS);
+  const curves = SIZES.map(syntheticCurve);
+  const ms = (v: number) => `${v.toFixed(1)} ms`.padStart(10);
+  console.log(`medians of ${REPS.join('/')} runs, parse+advise (parse alone at 100k)`);
+  console.log(`${'format'.padEnd(17)}${SIZES.map((n) => `${n / 1000}k`.padStart(10)).join('')}  parse@100k  growth 10k→100k`);
+  for (const format of formats) {
+    const { name, build } = FORMATS[format] ?? {};
+    if (!build) throw new Error(`unknown format ${format}; one of ${Object.keys(FORMATS).join(', ')}`);
+    const inputs = curves.map(build);
+    for (const bytes of inputs) time(name, bytes, 2); // warm-up (JIT)
+    const timings = inputs.map((bytes, i) => time(name, bytes, REPS[i]));
+    const growth = timings[2].total / timings[1].total;
+    console.log(`${format.padEnd(17)}${timings.map((t) => ms(t.total)).join('')}  ${ms(timings[2].parse)}  ×${growth.toFixed(1)}`);
   }
 }
 
-if (process.argv[1] && new URL(import.meta.url).pathname.endsWith(process.argv[1].replace(/^.*bench\//, 'bench/'))) main();
+main();

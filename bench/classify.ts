@@ -75,7 +75,7 @@ async function benchBackends(base: string) {
 
 async function main() {
   const png = encodeGrayPng(28, 28, (x, y) => ((x - 14) ** 2 + (y - 14) ** 2 < 80 ? 220 : 10));
-  const classify = (base: string) => () => fetch(`${base}/classify`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: png });
+  const classify = (base: string) => () => fetch(`${base}/classify`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: new Blob([png as Uint8Array<ArrayBuffer>]) });
 
   const benchWorker = start(['-c', 'bench/wrangler.toml'], 8791);
   await benchWorker.ready;

@@ -105,7 +105,7 @@ function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
 
 /** Mean categorical cross-entropy of softmax outputs against one-hot labels. */
 export function crossEntropy(probabilities: tf.Tensor, oneHot: tf.Tensor): tf.Scalar {
-  return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.log(tf.clipByValue(probabilities, 1e-7, 1))), -1)));
+  return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.log(tf.clipByValue(probabilities, 1e-7, 1))), -1))) as tf.Scalar;
 }
 
 function l2Penalty(model: tfl.LayersModel, layers: WeightedLayer[], l2: number): tf.Scalar | null {

@@ -63,7 +63,7 @@ describe('the Worker under wrangler dev with the production settings', () => {
     const res = await fetch(`${base}/classify?topk=3`, {
       method: 'POST',
       headers: { 'content-type': 'image/png' },
-      body: fixtureImage('garment.png'),
+      body: new Blob([fixtureImage('garment.png') as Uint8Array<ArrayBuffer>]),
     });
     if (models.length === 0) {
       // No model bundled yet: the route must still answer with the contract's problem, not crash.

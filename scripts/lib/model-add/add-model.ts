@@ -1,9 +1,9 @@
 /**
- * `npm run model:add`: source model → facts from its JSON → `models/.model-add-ID-*/` (shards renamed to `.bin`,
+ * `npm run model:add`: source model → facts from its JSON → a work folder `models/.model-add-work/ID-XXXXXX` (shards renamed to `.bin`,
  * model.json, manifest.json) → loaded and run once on the cpu backend → renamed to `models/ID/` → models/index.ts.
  * Every check happens before the rename, so an error leaves the models folder as it was.
  */
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ModelManifestSchema, type ModelManifest } from '../../../src/model/manifest';
 import { writeModelIndex } from '../model-index.js';
@@ -24,6 +24,9 @@ export interface AddedModel {
   zeroOutput: Float32Array;
   indexFile: string;
 }
+
+/** Work folders live here inside the models folder: same file system, so the final rename is atomic. */
+const WORK_FOLDER = '.model-add-work';
 
 /** A zero input's outputs summing to 1 within this are taken for a softmax when the topology does not say. */
 const PROBABILITY_SUM_TOLERANCE = 1e-3;
@@ -47,9 +50,14 @@ export async function addModel(options: ModelAddOptions, command: string, warn: 
   const inputShape = resolveInputShape(facts.inputShape, options);
   if (labels && facts.classes !== null && labels.length !== facts.classes) throw labelMismatch(labels.length, facts.classes, options.labelsFile!);
 
-  mkdirSync(options.modelsDir, { recursive: true });
-  const workDir = mkdtempSync(join(options.modelsDir, `.model-add-${options.id}-`));
-  const removeWorkDir = () => rmSync(workDir, { recursive: true, force: true });
+  // One level down, so models/index.ts (which lists the direct sub-folders holding a manifest.json) never sees it.
+  const workRoot = join(options.modelsDir, WORK_FOLDER);
+  mkdirSync(workRoot, { recursive: true });
+  const workDir = mkdtempSync(join(workRoot, `${options.id}-`));
+  const removeWorkDir = () => {
+    rmSync(workDir, { recursive: true, force: true });
+    if (readdirSync(workRoot).length === 0) rmSync(workRoot, { recursive: true, force: true });
+  };
   const onSignal = () => {
     removeWorkDir();
     process.exit(130);
