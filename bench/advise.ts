@@ -1,6 +1,6 @@
 /**
  * Core /advise time (parse + advise) for every training-log format on 1k, 10k and 100k-point curves (four series:
- * loss, accuracy and their validation twins), median of several runs after a warm-up, with the 10k → 100k growth
+ * loss, accuracy and their validation twins; two for the formats whose 100k file would pass the 10 MB upload cap), median of several runs after a warm-up, with the 10k → 100k growth
  * ratio (10× points should cost ≈10× time: linear).
  *
  *   npx tsx bench/advise.ts                  # every format
@@ -8,7 +8,7 @@
  */
 import { adviseUpload } from '../src/advisor/advise';
 import { parseUpload } from '../src/advisor/parse/index';
-import { kerasEventFile } from '../test/advisor/parse/fixtures/tfevents';
+import { encodeEventFile } from '../test/advisor/parse/fixtures/tfevents';
 
 interface Curve {
   loss: number[];
@@ -64,33 +64,28 @@ const FORMATS: Record<string, { name: string; build: (c: Curve) => Uint8Array }>
   json: { name: 'curves.json', build: (c) => encode(JSON.stringify({ xAxis: 'epoch', metrics: kerasHistoryOf(c) })) },
   'hf-trainer-state': {
     name: 'trainer_state.json',
-    // a training log and an evaluation per epoch, as `logging_strategy="epoch"` writes them
+    // a training log and an evaluation per epoch (`logging_strategy="epoch"`); loss only, to stay under the upload cap
     build: (c) => {
       const logHistory: object[] = [];
       for (let i = 0; i < c.loss.length; i++) {
         const step = 100 * (i + 1);
-        logHistory.push({ epoch: i + 1, grad_norm: 1.5, learning_rate: 0.001, loss: c.loss[i], step });
-        logHistory.push({ epoch: i + 1, eval_accuracy: c.valAccuracy[i], eval_loss: c.valLoss[i], eval_runtime: 1.2, step });
+        logHistory.push({ epoch: i + 1, loss: c.loss[i], step }, { epoch: i + 1, eval_loss: c.valLoss[i], step });
       }
-      return encode(JSON.stringify({ global_step: 100 * c.loss.length, log_history: logHistory, train_batch_size: 32 }, null, 2));
+      return encode(JSON.stringify({ global_step: 100 * c.loss.length, log_history: logHistory, train_batch_size: 32 }));
     },
   },
   tensorboard: {
     name: 'events.out.tfevents.1700000000.host',
-    build: (c) => kerasEventFile(kerasHistoryOf(c)),
+    // one event per step with `simple_value` scalars (PyTorch's SummaryWriter); loss only, to stay under the upload cap
+    build: (c) => encodeEventFile(c.loss.map((loss, step) => ({ step, scalars: { loss, val_loss: c.valLoss[step] } }))),
   },
   'keras-text': {
     name: 'fit.log',
+    // `fit(verbose=2)` output: one metrics line per epoch; loss only, to stay under the upload cap
     build: (c) => {
       const n = c.loss.length;
       const lines: string[] = [];
-      for (let i = 0; i < n; i++) {
-        lines.push(
-          `Epoch ${i + 1}/${n}`,
-          `1875/1875 [==============================] - 5s 3ms/step - loss: ${c.loss[i]} - accuracy: ${c.accuracy[i]}` +
-            ` - val_loss: ${c.valLoss[i]} - val_accuracy: ${c.valAccuracy[i]}`,
-        );
-      }
+      for (let i = 0; i < n; i++) lines.push(`Epoch ${i + 1}/${n}`, `1875/1875 - 5s - loss: ${c.loss[i]} - val_loss: ${c.valLoss[i]}`);
       return encode(`${lines.join('\n')}\n`);
     },
   },

@@ -3,51 +3,7 @@
  * graph format) into `models/ID/` with its manifest, checks that the copy runs, and regenerates models/index.ts.
  * Exit 0 on success, 2 on bad input (nothing written), 1 on an unexpected failure.
  */
-import { addModel } from './lib/model-add/add-model.js';
-import { ModelAddError } from './lib/model-add/errors.js';
-import { parseModelAddArgs, USAGE } from './lib/model-add/options.js';
+import { runModelAdd } from './lib/model-add/cli.js';
 
-/** The command line as a user would retype it (recorded in the manifest). */
-function commandLine(argv: string[]): string {
-  const quote = (a: string) => (/^[\w./:=,@+%-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
-  const program = process.env.npm_lifecycle_event === 'model:add' ? 'npm run model:add --' : 'tsx scripts/model-add.ts';
-  return `${program} ${argv.map(quote).join(' ')}`.trim();
-}
-
-async function main(argv: string[]): Promise<number> {
-  const warn = (message: string) => process.stderr.write(`model:add: warning: ${message}\n`);
-  try {
-    const parsed = parseModelAddArgs(argv);
-    if (parsed.help) {
-      process.stdout.write(USAGE);
-      return 0;
-    }
-    const added = await addModel(parsed.options, commandLine(argv), warn);
-    const { manifest, facts } = added;
-    const scale = manifest.preprocessing.scale;
-    process.stdout.write(
-      [
-        `added ${added.dir}/ from ${added.location} (${facts.format})`,
-        `  input shape  ${manifest.inputShape.join('×')} (h×w×c)`,
-        `  classes      ${manifest.labels.length}: ${manifest.labels.slice(0, 5).join(', ')}${manifest.labels.length > 5 ? ', …' : ''}`,
-        `  params       ${manifest.params.toLocaleString('en-US')}`,
-        `  outputs      ${manifest.outputs}`,
-        `  scale        ${Array.isArray(scale) ? `[${scale.join(', ')}]` : `mean ${scale.mean.join(',')} std ${scale.std.join(',')}`}${manifest.preprocessing.invertLightBackground ? ', inverting light backgrounds' : ''}`,
-        `verified: the copy loads on the tfjs cpu backend and maps a zero input to ${added.zeroOutput.length} outputs`,
-        `updated ${added.indexFile}`,
-        '',
-      ].join('\n'),
-    );
-    return 0;
-  } catch (error) {
-    if (error instanceof ModelAddError) {
-      process.stderr.write(`model:add: ${error.message}\n`);
-      if (/^(missing|unknown option|expected one)/.test(error.message)) process.stderr.write(USAGE);
-      return 2;
-    }
-    process.stderr.write(`model:add: ${(error as Error).stack ?? String(error)}\n`);
-    return 1;
-  }
-}
-
-main(process.argv.slice(2)).then((code) => process.exit(code));
+// Exit explicitly: fetch's keep-alive sockets would otherwise hold the process open for a few seconds.
+runModelAdd(process.argv.slice(2)).then((code) => process.exit(code));

@@ -8,6 +8,7 @@ import { modelRoutes } from './routes/models';
 import { runIngestRoutes } from './routes/runs-ingest';
 import { adviseRoutes } from './routes/advise';
 import { runReadRoutes } from './routes/runs-read';
+import { docsRoutes, OPENAPI_INFO } from './routes/docs';
 
 const app = createRouter();
 
@@ -32,6 +33,10 @@ app.route('/', classifyRoutes);
 app.route('/', runIngestRoutes);
 app.route('/', adviseRoutes);
 app.route('/', runReadRoutes);
+app.route('/', docsRoutes);
+
+app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'API_TOKEN' });
+app.doc31('/openapi.json', OPENAPI_INFO);
 
 app.notFound((c) => problemResponse(problemBody('not-found', `no route for ${c.req.method} ${c.req.path}`, c.get('requestId'))));
 

@@ -103,9 +103,13 @@ function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
   else sgd.learningRate = lr;
 }
 
+/** Keeps log() finite for a probability of exactly 0. */
+const LOG_EPSILON = 1e-7;
+
 /** Mean categorical cross-entropy of softmax outputs against one-hot labels. */
 export function crossEntropy(probabilities: tf.Tensor, oneHot: tf.Tensor): tf.Scalar {
-  return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.log(tf.clipByValue(probabilities, 1e-7, 1))), -1))) as tf.Scalar;
+  // log(p + ε) rather than a clip: clipping would turn a NaN into a finite loss and hide a diverged run.
+  return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.log(tf.add(probabilities, LOG_EPSILON))), -1))) as tf.Scalar;
 }
 
 function l2Penalty(model: tfl.LayersModel, layers: WeightedLayer[], l2: number): tf.Scalar | null {

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,8 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBundledModel } from '../../src/model/loaded-model';
 import { ModelManifestSchema, type ModelManifest } from '../../src/model/manifest';
+import { runModelAdd } from '../../scripts/lib/model-add/cli';
+import { inspectModelJson, parseTfjsModelJson } from '../../scripts/lib/model-add/inspect';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Issue 2: the copied graph model matches plain tfjs ops on the cpu backend to 1e-5. */
@@ -46,6 +49,19 @@ function modelAdd(...args: string[]): Promise<Run> {
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** The same command through its exported entry point, in this process: for the error paths that end before tfjs loads. */
+async function modelAddInProcess(...args: string[]): Promise<Run> {
+  const sink = () => {
+    const stream = new PassThrough();
+    let text = '';
+    stream.on('data', (d) => (text += d));
+    return { stream, text: () => text };
+  };
+  const [out, err] = [sink(), sink()];
+  const code = await runModelAdd([...args, '--models-dir', modelsDir], out.stream, err.stream);
+  return { code, stdout: out.text(), stderr: err.text() };
 }
 
 /** A deterministic, non-trivial float32 fill: values in [-1, 1]. */
@@ -169,6 +185,7 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 const leftovers = () => readdirSync(modelsDir).filter((f) => f.startsWith('.'));
 
 beforeAll(async () => {
+  tf.env().set('IS_TEST', true); // no "install tfjs-node" banner from the cpu backend
   await tf.setBackend('cpu');
   work = mkdtempSync(join(tmpdir(), 'edgetune-model-add-'));
   modelsDir = join(work, 'models');
@@ -276,7 +293,7 @@ describe('npm run model:add', () => {
 
   it('refuses to overwrite an existing id unless --force', async () => {
     const before = readFileSync(join(modelsDir, 'shapes', 'manifest.json'), 'utf8');
-    const refused = await modelAdd(join(work, 'src', 'graph'), '--id', 'shapes');
+    const refused = await modelAddInProcess(join(work, 'src', 'graph'), '--id', 'shapes');
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/"shapes" already exists.*--force/);
     expect(readFileSync(join(modelsDir, 'shapes', 'manifest.json'), 'utf8')).toBe(before);
@@ -294,17 +311,58 @@ describe('npm run model:add', () => {
     const deadPort = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
 
-    const [missing, unreachable, notFound, notModel] = await Promise.all([
-      modelAdd(join(work, 'nowhere', 'model.json'), '--id', 'x1'),
-      modelAdd(`http://127.0.0.1:${deadPort}/model.json`, '--id', 'x2'),
-      modelAdd(`${baseUrl}/graph/missing.json`, '--id', 'x3'),
-      modelAdd(join(work, 'not-a-model.json'), '--id', 'x4'),
-    ]);
+    const missing = await modelAddInProcess(join(work, 'nowhere', 'model.json'), '--id', 'x1');
+    const unreachable = await modelAddInProcess(`http://127.0.0.1:${deadPort}/model.json`, '--id', 'x2');
+    const notFound = await modelAddInProcess(`${baseUrl}/graph/missing.json`, '--id', 'x3');
+    const notModel = await modelAddInProcess(join(work, 'not-a-model.json'), '--id', 'x4');
     expect([missing.code, unreachable.code, notFound.code, notModel.code]).toEqual([2, 2, 2, 2]);
     expect(missing.stderr).toMatch(/no such file or folder/);
     expect(unreachable.stderr).toMatch(/cannot reach http:\/\/127\.0\.0\.1:\d+\/model\.json: ECONNREFUSED/);
     expect(notFound.stderr).toMatch(/HTTP 404/);
     expect(notModel.stderr).toMatch(/not a tfjs model\.json/);
     expect(readdirSync(modelsDir).filter((f) => /^x\d$/.test(f))).toEqual([]);
+  });
+
+  it('asks for --input-size and --channels when a graph model accepts any image size', async () => {
+    const dir = join(work, 'src', 'any-size');
+    mkdirSync(dir, { recursive: true });
+    const modelJson = JSON.parse(readFileSync(join(work, 'src', 'graph', 'model.json'), 'utf8'));
+    modelJson.modelTopology.node[0].attr.shape.shape.dim = [-1, -1, -1, -1].map((size) => ({ size: String(size) }));
+    modelJson.weightsManifest[0].paths = modelJson.weightsManifest[0].paths.map((p: string) => `../graph/${p}`);
+    writeFileSync(join(dir, 'model.json'), JSON.stringify(modelJson));
+
+    const run = await modelAddInProcess(dir, '--id', 'any-size');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/does not fix its input height; pass --input-size HxW/);
+    const wrong = await modelAddInProcess(join(work, 'src', 'graph'), '--id', 'any-size', '--input-size', '32x32');
+    expect(wrong.stderr).toMatch(/input height is 4 but --input-size HxW says 32/);
+    expect(existsSync(join(modelsDir, 'any-size'))).toBe(false);
+  });
+
+  it('reads what a SavedModel conversion states: signature input and output shapes, a final Softmax behind Identity', () => {
+    const dims = (shape: number[]) => ({ dim: shape.map((size) => ({ size: String(size) })) });
+    const text = JSON.stringify({
+      format: 'graph-model',
+      modelTopology: {
+        node: [
+          { name: 'input_1', op: 'Placeholder', attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: dims([-1, 224, 224, 3]) } } },
+          { name: 'model/predictions/Softmax', op: 'Softmax', input: ['model/predictions/BiasAdd'] },
+          { name: 'Identity', op: 'Identity', input: ['model/predictions/Softmax'] },
+        ],
+      },
+      signature: {
+        inputs: { input_1: { name: 'input_1:0', dtype: 'DT_FLOAT', tensorShape: dims([-1, 224, 224, 3]) } },
+        outputs: { predictions: { name: 'Identity:0', dtype: 'DT_FLOAT', tensorShape: dims([-1, 1000]) } },
+      },
+      weightsManifest: [{ paths: ['group1-shard1of1'], weights: [{ name: 'w', shape: [3, 3, 3, 32], dtype: 'float32', quantization: { dtype: 'uint8', min: -1, scale: 0.01 } }] }],
+    });
+    expect(inspectModelJson(parseTfjsModelJson(text, 'model.json'))).toEqual({
+      format: 'graph-model',
+      inputShape: [null, 224, 224, 3],
+      classes: 1000,
+      params: 864,
+      endsInSoftmax: true,
+      weightBytes: 864, // uint8-quantized: one byte per value
+    });
   });
 });

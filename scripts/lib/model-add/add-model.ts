@@ -3,7 +3,7 @@
  * model.json, manifest.json) → loaded and run once on the cpu backend → renamed to `models/ID/` → models/index.ts.
  * Every check happens before the rename, so an error leaves the models folder as it was.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ModelManifestSchema, type ModelManifest } from '../../../src/model/manifest';
 import { writeModelIndex } from '../model-index.js';
@@ -54,6 +54,7 @@ export async function addModel(options: ModelAddOptions, command: string, warn: 
   const workRoot = join(options.modelsDir, WORK_FOLDER);
   mkdirSync(workRoot, { recursive: true });
   const workDir = mkdtempSync(join(workRoot, `${options.id}-`));
+  chmodSync(workDir, 0o755); // mkdtemp makes it private; the model folder it becomes should not be
   const removeWorkDir = () => {
     rmSync(workDir, { recursive: true, force: true });
     if (readdirSync(workRoot).length === 0) rmSync(workRoot, { recursive: true, force: true });

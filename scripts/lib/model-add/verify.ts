@@ -13,9 +13,10 @@ import type { ModelManifest } from '../../../src/model/manifest';
  */
 export async function runZeroInput(dir: string, manifest: ModelManifest): Promise<Float32Array> {
   const tf = await import('@tensorflow/tfjs-core');
+  // Silences the cpu backend's "install tfjs-node" banner (tfjs-layers makes tensors as it loads); a one-off check.
+  tf.env().set('PROD', true);
   await import('@tensorflow/tfjs-backend-cpu');
   const { loadBundledModel } = await import('../../../src/model/loaded-model');
-  tf.env().set('PROD', true); // silences the cpu backend's "install tfjs-node" banner; this is a one-off check
   if (!(await tf.setBackend('cpu'))) throw new Error('the tfjs cpu backend failed to initialize');
   const modelJson = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { weightsManifest: Array<{ paths: string[] }> };
   const weights = modelJson.weightsManifest.flatMap((group) =>

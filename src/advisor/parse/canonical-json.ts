@@ -66,8 +66,8 @@ function assertSizes(doc: unknown): void {
  * Parses the canonical JSON upload.
  * @example parseCanonicalJson(bytes('{"metrics":{"loss":[0.9,0.6]}}')).runs[0].metrics.loss // [0.9, 0.6]
  */
-export function parseCanonicalJson(bytes: Uint8Array): ParsedUpload {
-  const doc = parseLenientJson(decodeText(bytes));
+export function parseCanonicalJson(bytes: Uint8Array, text = decodeText(bytes)): ParsedUpload {
+  const doc = parseLenientJson(text);
   assertSizes(doc);
   const result = canonicalSchema.safeParse(doc);
   if (!result.success) {

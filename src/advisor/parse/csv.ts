@@ -41,23 +41,24 @@ function assertRowCount(text: string): void {
 }
 
 /**
- * Splits CSV text into rows of cells; blank lines are skipped. Throws too_large past the point or column caps.
- * @example readCsv('epoch,loss\n0,0.9\n') // [{line:1, cells:['epoch','loss']}, {line:2, cells:['0','0.9']}]
+ * Calls `visit` with each row's cells, in order; blank lines are skipped. Throws too_large past the point or
+ * column caps. Rows are not kept, so a large file costs no per-row memory beyond what the caller stores.
+ * @example forEachCsvRow('epoch,loss\n0,0.9\n', (cells, line) => console.log(line, cells)) // 1 ['epoch','loss'], 2 ['0','0.9']
  */
-export function readCsv(text: string): CsvRow[] {
+export function forEachCsvRow(text: string, visit: (cells: string[], line: number) => void): void {
   assertRowCount(text);
   const sep = detectSeparator(text);
-  const rows: CsvRow[] = [];
+  let rowCount = 0;
   const push = (cells: string[], line: number): void => {
     if (cells.length === 1 && cells[0].trim() === '') return;
     if (cells.length > MAX_COLUMNS) {
       const count = cells.length;
       throw new AdvisorInputError('too_large', `line ${line} has ${count} columns; at most ${MAX_COLUMNS} are accepted`);
     }
-    rows.push({ line, cells });
-    if (rows.length > MAX_POINTS_PER_SERIES + 1) {
+    if (++rowCount > MAX_POINTS_PER_SERIES + 1) {
       throw new AdvisorInputError('too_large', `more than ${MAX_POINTS_PER_SERIES} rows`);
     }
+    visit(cells, line);
   };
   let pos = 0;
   let line = 1;
@@ -68,8 +69,8 @@ export function readCsv(text: string): CsvRow[] {
     const raw = text.slice(pos, end > pos && text[end - 1] === '\r' ? end - 1 : end);
     if (!raw.includes('"')) {
       // fast path: metric logs rarely quote; a lone \r (old Mac line ends) also splits rows
-      const parts = raw.split('\r');
-      for (const part of parts) push(part.split(sep), line);
+      if (raw.includes('\r')) for (const part of raw.split('\r')) push(part.split(sep), line);
+      else push(raw.split(sep), line);
       pos = end + 1;
       line++;
       continue;
@@ -123,6 +124,15 @@ export function readCsv(text: string): CsvRow[] {
     pos = i + 1;
     line++;
   }
+}
+
+/**
+ * Splits CSV text into rows of cells; blank lines are skipped. Throws too_large past the point or column caps.
+ * @example readCsv('epoch,loss\n0,0.9\n') // [{line:1, cells:['epoch','loss']}, {line:2, cells:['0','0.9']}]
+ */
+export function readCsv(text: string): CsvRow[] {
+  const rows: CsvRow[] = [];
+  forEachCsvRow(text, (cells, line) => rows.push({ line, cells }));
   return rows;
 }
 

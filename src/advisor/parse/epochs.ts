@@ -11,10 +11,45 @@ export interface EpochRecord<T> {
   value: T;
 }
 
+/** A resume inside run `run`: epochs `from`–`to` appeared again. */
+export interface Resume {
+  run: number;
+  from: number;
+  to: number;
+}
+
 export interface EpochRuns<T> {
   runs: Array<Array<EpochRecord<T>>>;
-  /** Human-readable notes on resumes, one per resume, indexed by run. */
-  resumes: Array<{ run: number; from: number; to: number }>;
+  /** One per resume, indexed by run. */
+  resumes: Resume[];
+}
+
+/**
+ * Splits a sequence of epoch numbers into runs and applies resumes; each run lists the indexes of the epochs it
+ * keeps, so a parser can keep its values in columns rather than one object per record.
+ * @example splitEpochIndexes([0, 1, 0]).runs // [[0, 1], [2]]
+ */
+export function splitEpochIndexes(epochs: number[]): { runs: number[][]; resumes: Resume[] } {
+  const runs: number[][] = [];
+  const resumes: Resume[] = [];
+  let current: number[] = [];
+  for (let i = 0; i < epochs.length; i++) {
+    const epoch = epochs[i];
+    if (current.length > 0 && epoch <= epochs[current[current.length - 1]]) {
+      if (epoch <= epochs[current[0]]) {
+        runs.push(current);
+        current = [];
+      } else {
+        resumes.push({ run: runs.length, from: epoch, to: epochs[current[current.length - 1]] });
+        let keep = current.length;
+        while (keep > 0 && epochs[current[keep - 1]] >= epoch) keep--;
+        current.length = keep;
+      }
+    }
+    current.push(i);
+  }
+  if (current.length > 0) runs.push(current);
+  return { runs, resumes };
 }
 
 /**
@@ -22,26 +57,8 @@ export interface EpochRuns<T> {
  * @example splitEpochRuns([{epoch:0},{epoch:1},{epoch:0}].map((r) => ({...r, value: null}))).runs.length // 2
  */
 export function splitEpochRuns<T>(records: Array<EpochRecord<T>>): EpochRuns<T> {
-  const runs: Array<Array<EpochRecord<T>>> = [];
-  const resumes: EpochRuns<T>['resumes'] = [];
-  let current: Array<EpochRecord<T>> = [];
-  for (const record of records) {
-    const last = current[current.length - 1];
-    if (last !== undefined && record.epoch <= last.epoch) {
-      if (record.epoch <= current[0].epoch) {
-        runs.push(current);
-        current = [];
-      } else {
-        resumes.push({ run: runs.length, from: record.epoch, to: last.epoch });
-        let keep = current.length;
-        while (keep > 0 && current[keep - 1].epoch >= record.epoch) keep--;
-        current.length = keep;
-      }
-    }
-    current.push(record);
-  }
-  if (current.length > 0) runs.push(current);
-  return { runs, resumes };
+  const { runs, resumes } = splitEpochIndexes(records.map((r) => r.epoch));
+  return { runs: runs.map((run) => run.map((i) => records[i])), resumes };
 }
 
 /** The warning for a resume, in the uploaded numbering. */

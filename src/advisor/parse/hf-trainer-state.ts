@@ -136,8 +136,8 @@ function historyOf(text: string): { history: unknown[]; state: Record<string, un
  * const state = '{"log_history":[{"loss":0.7,"epoch":0.5,"step":10},{"eval_loss":0.6,"epoch":1.0,"step":20}]}';
  * parseHfTrainerState(bytes(state)).runs[0].metrics // { loss: [0.7], val_loss: [0.6] }
  */
-export function parseHfTrainerState(bytes: Uint8Array): ParsedUpload {
-  const { history, state, fromText } = historyOf(decodeText(bytes));
+export function parseHfTrainerState(bytes: Uint8Array, text = decodeText(bytes)): ParsedUpload {
+  const { history, state, fromText } = historyOf(text);
   const entries = toEntries(history);
   if (entries.length === 0) {
     const what = fromText ? 'no Trainer log entries found in the text' : '`log_history` has no metric entries';

@@ -15,7 +15,8 @@ import { parseLightningCsv } from './lightning-csv';
 import { alignSeries, hasLossSeries } from './log';
 import { mergeParts } from './merge';
 import { sniffFormat } from './sniff';
-import { parseTensorBoard } from './tensorboard';
+import { hasTfRecordHeader, parseTensorBoard } from './tensorboard';
+import { decodeText } from './text';
 import { parseTfjsModel } from './tfjs-model';
 
 export { sniffFormat } from './sniff';
@@ -33,8 +34,8 @@ export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 /** Parts per upload: train + validation event files, a CSV and a model.json fit easily. */
 export const MAX_PARTS = 20;
 
-/** One parser per format. */
-export const PARSERS: Record<Format, (bytes: Uint8Array) => ParsedUpload> = {
+/** One parser per format; the text ones take the decoded text too, when the caller has it. */
+export const PARSERS: Record<Format, (bytes: Uint8Array, text?: string) => ParsedUpload> = {
   json: parseCanonicalJson,
   'keras-history': parseKerasHistory,
   'keras-csv': parseKerasCsv,
@@ -61,9 +62,11 @@ function parsePart(part: UploadPart, forcedFormat: Format | undefined): ParsedUp
   if (part.bytes.length === 0) {
     throw new AdvisorInputError('malformed', `${part.name ? `"${part.name}"` : 'the upload'} is empty`);
   }
-  const format = forcedFormat ?? sniffFormat(part);
+  // decoding a large upload costs as much as parsing it: sniffing and parsing share one decoding
+  const text = hasTfRecordHeader(part.bytes) ? undefined : decodeText(part.bytes);
+  const format = forcedFormat ?? sniffFormat(part, text);
   try {
-    return PARSERS[format](part.bytes);
+    return PARSERS[format](part.bytes, text);
   } catch (err) {
     throw asInputError(err, `the upload as ${format}`);
   }

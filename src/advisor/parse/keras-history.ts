@@ -23,8 +23,8 @@ export function historyMetrics(doc: unknown): Record<string, unknown> | null {
  * @example parseKerasHistory(bytes('{"loss":[1.2,0.8],"val_acc":[0.5,0.6]}')).runs[0].metrics.val_accuracy
  *   // [0.5, 0.6]
  */
-export function parseKerasHistory(bytes: Uint8Array): ParsedUpload {
-  const metrics = historyMetrics(parseLenientJson(decodeText(bytes)));
+export function parseKerasHistory(bytes: Uint8Array, text = decodeText(bytes)): ParsedUpload {
+  const metrics = historyMetrics(parseLenientJson(text));
   if (metrics === null) {
     throw new AdvisorInputError('malformed', 'a Keras history must be a JSON object of metric arrays');
   }

@@ -132,8 +132,8 @@ function buildLog(records: Array<EpochRecord<Metrics>>): TrainingLog {
  * @example parseKerasText(bytes('Epoch 1/2\n10/10 [===] - 1s - loss: nan - accuracy: 0.1\n')).runs[0].metrics.loss
  *   // [NaN]
  */
-export function parseKerasText(bytes: Uint8Array): ParsedUpload {
-  const lines = splitLines(decodeText(bytes).replace(/[\b]+/g, '\n')).filter((l) => l.length <= MAX_LINE_CHARS);
+export function parseKerasText(bytes: Uint8Array, text = decodeText(bytes)): ParsedUpload {
+  const lines = splitLines(text.replace(/[\b]+/g, '\n')).filter((l) => l.length <= MAX_LINE_CHARS);
   const warnings: string[] = [];
   const keras = lines.some((l) => KERAS_EPOCH_LINE.test(l));
   const records = keras ? kerasRecords(lines, warnings) : genericRecords(lines);

@@ -33,8 +33,8 @@ function isEvaluationMetric(base: string): boolean {
  * parseLightningCsv(bytes('epoch,step,train_loss,val_loss\n0,49,0.6,\n0,99,0.4,\n0,99,,0.3\n')).runs[0].metrics
  * // { loss: [0.5], val_loss: [0.3] }
  */
-export function parseLightningCsv(bytes: Uint8Array): ParsedUpload {
-  const rows = readCsv(decodeText(bytes));
+export function parseLightningCsv(bytes: Uint8Array, text = decodeText(bytes)): ParsedUpload {
+  const rows = readCsv(text);
   if (rows.length === 0) throw new AdvisorInputError('malformed', 'the CSV is empty');
   if (!isHeaderRow(rows[0].cells)) {
     throw new AdvisorInputError('malformed', 'the first line of the CSV is not a header of column names');

@@ -9,7 +9,7 @@ import { isHeaderRow, readCsv } from './csv';
 import { historyMetrics } from './keras-history';
 import { hasGenericEpochLines, hasKerasEpochLines } from './keras-text';
 import { hasTfRecordHeader } from './tensorboard';
-import { decodeText, looksBinary, parseLenientJson, parseMetricValue, splitLines } from './text';
+import { decodeText, firstLines, looksBinary, parseLenientJson, parseMetricValue } from './text';
 import { isModelDocument } from './tfjs-model';
 
 /** An HF Trainer log entry: `{'loss': 0.69, …, 'epoch': 0.16}`. */
@@ -34,7 +34,7 @@ export function sniffJsonDocument(doc: unknown): Format | null {
 
 /** Which CSV this is from its header and first rows; null when the text is not a metrics CSV. */
 function sniffCsv(text: string): Format | null {
-  const head = splitLines(text.trimStart()).slice(0, 50).join('\n');
+  const head = firstLines(text.trimStart(), 50).join('\n');
   let rows;
   try {
     rows = readCsv(head);
@@ -59,15 +59,15 @@ const HF_DICT_LOSS = /['"](?:eval_|train_)?loss['"]\s*:/;
 const HF_DICT_EPOCH = /['"](?:epoch|step)['"]\s*:/;
 
 /**
- * The format of one upload part, from its bytes.
+ * The format of one upload part, from its bytes (and their text, when the caller has already decoded them).
  * @example sniffFormat({ bytes: new TextEncoder().encode('epoch,loss\n0,0.9\n') }) // 'keras-csv'
  * @throws AdvisorInputError('unknown_format') when nothing fits, ('malformed') when the part is empty
  */
-export function sniffFormat(part: UploadPart): Format {
+export function sniffFormat(part: UploadPart, decoded?: string): Format {
   const { bytes } = part;
   if (bytes.length === 0) throw new AdvisorInputError('malformed', 'the upload is empty');
   if (hasTfRecordHeader(bytes)) return 'tensorboard';
-  const text = decodeText(bytes);
+  const text = decoded ?? decodeText(bytes);
   if (text.trim() === '') throw new AdvisorInputError('malformed', 'the upload is empty');
   if (looksBinary(text)) {
     throw new AdvisorInputError('unknown_format', 'binary content that is not a TensorBoard event file');

@@ -34,8 +34,36 @@ export function looksBinary(text: string): boolean {
   return bad > sample.length * 0.05;
 }
 
-const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const MISSING = new Set(['', 'null', 'none', 'na', 'n/a']);
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
+/**
+ * Whether `s` is a plain decimal (`0.5`, `-3`, `.5e-3`, `1.`), as `/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/`
+ * says, scanned by hand: logs have hundreds of thousands of cells, and a regex per cell dominated parsing.
+ */
+function isDecimal(s: string): boolean {
+  const n = s.length;
+  let i = 0;
+  let c = s.charCodeAt(i);
+  if (c === 43 || c === 45) c = s.charCodeAt(++i); // + -
+  let digits = 0;
+  while (isDigit(c)) c = s.charCodeAt(++i + 0 * digits++);
+  if (c === 46) {
+    // .
+    c = s.charCodeAt(++i);
+    while (isDigit(c)) c = s.charCodeAt(++i + 0 * digits++);
+  }
+  if (digits === 0) return false;
+  if (c === 101 || c === 69) {
+    // e E
+    c = s.charCodeAt(++i);
+    if (c === 43 || c === 45) c = s.charCodeAt(++i);
+    if (!isDigit(c)) return false;
+    while (isDigit(c)) c = s.charCodeAt(++i);
+  }
+  return i === n;
+}
 
 /**
  * A cell of a log as a metric value: a number, NaN/±Infinity for `nan`/`inf`, null for an empty cell or `null`,
@@ -44,8 +72,9 @@ const MISSING = new Set(['', 'null', 'none', 'na', 'n/a']);
  * @example parseMetricValue('abc') // undefined
  */
 export function parseMetricValue(cell: string): number | null | undefined {
+  if (isDecimal(cell)) return Number(cell);
   const s = cell.trim();
-  if (DECIMAL.test(s)) return Number(s);
+  if (isDecimal(s)) return Number(s);
   const lower = s.toLowerCase();
   if (MISSING.has(lower)) return null;
   if (lower === 'nan' || lower === '-nan' || lower === '+nan') return NaN;
@@ -231,5 +260,20 @@ export function extractObjectLiterals(text: string): Array<Record<string, unknow
 
 /** Splits text into lines; `\r` alone also ends a line (progress bars redraw with it). */
 export function splitLines(text: string): string[] {
-  return text.split(/\r\n|\r|\n/);
+  // splitting on one character is much faster than on a regex, and most logs have no `\r`
+  return text.includes('\r') ? text.split(/\r\n|\r|\n/) : text.split('\n');
+}
+
+/**
+ * The first `count` lines of text, as `splitLines` would give them, without splitting the rest.
+ * @example firstLines('a\r\nb\nc', 2) // ['a', 'b']
+ */
+export function firstLines(text: string, count: number): string[] {
+  let end = 0;
+  for (let found = 0; found < count && end < text.length; end++) {
+    const c = text.charCodeAt(end);
+    if (c === 13 && text.charCodeAt(end + 1) === 10) end++;
+    if (c === 10 || c === 13) found++;
+  }
+  return splitLines(text.slice(0, end)).slice(0, count);
 }

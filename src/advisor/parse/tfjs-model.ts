@@ -32,8 +32,8 @@ export function isModelDocument(doc: unknown): boolean {
  * @example parseTfjsModel(bytes('{"modelTopology":{"class_name":"Sequential","config":{"layers":[]}}}')).runs[0].model
  *   // { class_name: 'Sequential', config: { layers: [] } }
  */
-export function parseTfjsModel(bytes: Uint8Array): ParsedUpload {
-  const doc = parseLenientJson(decodeText(bytes));
+export function parseTfjsModel(bytes: Uint8Array, text = decodeText(bytes)): ParsedUpload {
+  const doc = parseLenientJson(text);
   if (!isModelDocument(doc)) {
     throw new AdvisorInputError(
       'malformed',
