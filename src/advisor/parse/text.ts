@@ -43,26 +43,25 @@ const isDigit = (c: number): boolean => c >= 48 && c <= 57;
  * says, scanned by hand: logs have hundreds of thousands of cells, and a regex per cell dominated parsing.
  */
 function isDecimal(s: string): boolean {
-  const n = s.length;
   let i = 0;
-  let c = s.charCodeAt(i);
-  if (c === 43 || c === 45) c = s.charCodeAt(++i); // + -
-  let digits = 0;
-  while (isDigit(c)) c = s.charCodeAt(++i + 0 * digits++);
-  if (c === 46) {
-    // .
-    c = s.charCodeAt(++i);
-    while (isDigit(c)) c = s.charCodeAt(++i + 0 * digits++);
+  const skipDigits = (): number => {
+    const from = i;
+    while (isDigit(s.charCodeAt(i))) i++;
+    return i - from;
+  };
+  if (s[i] === '+' || s[i] === '-') i++;
+  let digits = skipDigits();
+  if (s[i] === '.') {
+    i++;
+    digits += skipDigits();
   }
   if (digits === 0) return false;
-  if (c === 101 || c === 69) {
-    // e E
-    c = s.charCodeAt(++i);
-    if (c === 43 || c === 45) c = s.charCodeAt(++i);
-    if (!isDigit(c)) return false;
-    while (isDigit(c)) c = s.charCodeAt(++i);
+  if (s[i] === 'e' || s[i] === 'E') {
+    i++;
+    if (s[i] === '+' || s[i] === '-') i++;
+    if (skipDigits() === 0) return false;
   }
-  return i === n;
+  return i === s.length;
 }
 
 /**
