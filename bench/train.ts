@@ -50,3 +50,29 @@ console.log(`cpu (pure JS):                   ${cpu.rate.toFixed(2)} images/s ($
 console.log(`ratio wasm/cpu: ${(wasm.rate / cpu.rate).toFixed(1)}×`);
 console.log('wasm per-kernel profile of one step (nested kernels counted inside their composed parent too):');
 for (const [name, ms] of wasm.profile) console.log(`  ${name.padEnd(28)} ${ms.toFixed(1)} ms`);
+
+// The backend's own Conv2DBackpropInput (scalar loop) against the composed one, on the default net's shapes.
+{
+  const { originalWasmConv2DBackpropInput } = await import('../scripts/lib/wasm-gradients.js');
+  await initBackend('wasm');
+  const backend = tf.backend();
+  console.log('Conv2DBackpropInput, batch 64 (ms per call): backend loop vs composed forward conv');
+  for (const [h, inC, outC] of [[28, 32, 32], [14, 32, 64], [14, 64, 64]]) {
+    const dy = tf.randomNormal([64, h, h, outC]);
+    const filter = tf.randomNormal([3, 3, inC, outC]);
+    const attrs = { strides: 1, pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined, inputShape: [64, h, h, inC] };
+    const time = (f: () => void) => {
+      f();
+      const t = performance.now();
+      for (let i = 0; i < 3; i++) f();
+      return (performance.now() - t) / 3;
+    };
+    const loop = time(() => {
+      const out = originalWasmConv2DBackpropInput!.kernelFunc({ inputs: { dy, filter }, attrs, backend } as never) as tf.TensorInfo;
+      backend.disposeData(out.dataId);
+    });
+    const composed = time(() => tf.tidy(() => void tf.conv2dTranspose(dy as tf.Tensor4D, filter as tf.Tensor4D, [64, h, h, inC], 1, 'same').dataSync()));
+    console.log(`  ${h}×${h} ${inC}←${outC}: ${loop.toFixed(1)} vs ${composed.toFixed(1)} (${(loop / composed).toFixed(1)}×)`);
+    tf.dispose([dy, filter]);
+  }
+}

@@ -92,7 +92,7 @@ function build(el, props, children) {
     else if (key.startsWith('on')) el.addEventListener(key.slice(2), value);
     else el.setAttribute(key, value === true ? '' : String(value));
   }
-  el.append(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+  el.append(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
   return el;
 }
 
@@ -129,7 +129,7 @@ function formatNumber(value) {
   if (typeof value !== 'number') return String(value);
   if (!Number.isFinite(value)) return String(value);
   if (Number.isInteger(value)) return String(value);
-  return Math.abs(value) >= 0.001 && Math.abs(value) < 1e6 ? String(Number(value.toPrecision(4))) : value.toExponential(2);
+  return Math.abs(value) >= 1e-4 && Math.abs(value) < 1e6 ? String(Number(value.toPrecision(4))) : value.toExponential(2);
 }
 
 function formatDate(iso) {

@@ -78,12 +78,13 @@ export function parseConvSpec(text: string, defaults: Omit<ConvSpec, 'filters'>)
   return layers;
 }
 
-function activationLayer(arch: ArchitectureConfig, name: string): tfl.layers.Layer {
+function activationLayer(arch: ArchitectureConfig, name: string, conv: boolean): tfl.layers.Layer {
   switch (arch.activation) {
     case 'leaky_relu':
       return tfl.layers.leakyReLU({ alpha: arch.leakyAlpha, name });
     case 'prelu':
-      return tfl.layers.prelu({ name, sharedAxes: undefined });
+      // One learned slope per channel (shared over height and width), as in He et al. 2015.
+      return tfl.layers.prelu({ name, ...(conv ? { sharedAxes: [1, 2] } : {}) });
     case 'elu':
     case 'relu':
     case 'sigmoid':
@@ -99,13 +100,27 @@ export interface WeightedLayer {
   activation: string;
 }
 
+/** Keras spellings (`he_normal`) and tfjs ones (`heNormal`) both name an initializer. */
+function initializerName(name: string): string {
+  return name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** A seeded initializer, so a run's starting weights follow from its --seed. */
+function seededInitializer(name: string, seed: number | undefined): unknown {
+  const factory = (tfl.initializers as unknown as Record<string, (args: { seed?: number }) => unknown>)[initializerName(name)];
+  return seed === undefined || typeof factory !== 'function' ? initializerName(name) : factory({ seed });
+}
+
 /**
- * Builds the (uncompiled) model; the trainer owns the loss and optimizer.
- * @example buildModel(DEFAULT_ARCHITECTURE, [28, 28, 1], 10).countParams() // 70 890
+ * Builds the (uncompiled) model; the trainer owns the loss and optimizer. With `seed`, the initial weights are
+ * reproducible (dropout masks are not: a seeded tfjs dropout layer repeats one mask on every call).
+ * @example buildModel(DEFAULT_ARCHITECTURE, [28, 28, 1], 10).countParams() // 70 570
  */
-export function buildModel(arch: ArchitectureConfig, inputShape: [number, number, number], numClasses: number): tfl.Sequential {
+export function buildModel(arch: ArchitectureConfig, inputShape: [number, number, number], numClasses: number, seed?: number): tfl.Sequential {
   const model = tfl.sequential({ name: 'edgetune_cnn' });
-  const init = arch.initializer as never;
+  let layerSeed = seed;
+  const nextSeed = () => (layerSeed === undefined ? undefined : ++layerSeed);
+  const init = () => seededInitializer(arch.initializer, nextSeed()) as never;
   arch.conv.forEach((spec, i) => {
     const n = i + 1;
     model.add(
@@ -117,12 +132,12 @@ export function buildModel(arch: ArchitectureConfig, inputShape: [number, number
         padding: spec.padding,
         // The batch-norm offset replaces the bias.
         useBias: !arch.batchNorm,
-        kernelInitializer: init,
+        kernelInitializer: init(),
         ...(i === 0 ? { inputShape } : {}),
       }),
     );
     if (arch.batchNorm) model.add(tfl.layers.batchNormalization({ name: `bn${n}`, axis: -1 }));
-    model.add(activationLayer(arch, `act${n}`));
+    model.add(activationLayer(arch, `act${n}`, true));
     if (spec.pool) {
       const pool = { poolSize: 2, strides: 2, name: `pool${n}` };
       model.add(spec.pool === 'max' ? tfl.layers.maxPooling2d(pool) : tfl.layers.averagePooling2d(pool));
@@ -134,12 +149,12 @@ export function buildModel(arch: ArchitectureConfig, inputShape: [number, number
   else model.add(tfl.layers.flatten({ name: 'flatten' }));
   arch.dense.forEach((units, i) => {
     const n = i + 1;
-    model.add(tfl.layers.dense({ name: `dense${n}`, units, useBias: !arch.batchNorm, kernelInitializer: init }));
+    model.add(tfl.layers.dense({ name: `dense${n}`, units, useBias: !arch.batchNorm, kernelInitializer: init() }));
     if (arch.batchNorm) model.add(tfl.layers.batchNormalization({ name: `dense_bn${n}` }));
-    model.add(activationLayer(arch, `dense_act${n}`));
+    model.add(activationLayer(arch, `dense_act${n}`, false));
     if (arch.dropout > 0) model.add(tfl.layers.dropout({ rate: arch.dropout, name: `dense_drop${n}` }));
   });
-  model.add(tfl.layers.dense({ name: 'output', units: numClasses, activation: 'softmax', kernelInitializer: 'glorotUniform' }));
+  model.add(tfl.layers.dense({ name: 'output', units: numClasses, activation: 'softmax', kernelInitializer: seededInitializer('glorotUniform', nextSeed()) as never }));
   return model;
 }
 

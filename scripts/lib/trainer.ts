@@ -214,7 +214,8 @@ export function canonicalCurves(state: CheckpointState, data: DatasetSplits, lay
       weightNorm: layerSeries(l.name, 'weightNorm'),
       updateRatio: layerSeries(l.name, 'updateRatio'),
     })),
-    model: JSON.parse(model.toJSON(null, false) as string),
+    // toJSON(_, false) already returns the topology object (true would return a string).
+    model: model.toJSON(null, false),
   };
 }
 
@@ -271,7 +272,7 @@ export async function train(options: TrainOptions, ctx: TrainContext, resumeStat
     await optimizer.setWeights(loadNamedTensors(join(dir, 'optimizer')));
     ctx.log(`resumed run ${ctx.runId} after epoch ${state.epochsDone} of ${options.epochs}`);
   } else {
-    model = buildModel(options.architecture, shape, numClasses);
+    model = buildModel(options.architecture, shape, numClasses, options.seed);
   }
   const params = model.countParams();
   ctx.log(`model ${params} parameters, backend ${tf.getBackend()}, ${options.optimizer} lr=${options.learningRate} batch ${options.batchSize}`);

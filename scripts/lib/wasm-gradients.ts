@@ -197,6 +197,8 @@ const batchNormGradient: tf.GradConfig = {
 };
 
 let registered = false;
+/** The backend's own Conv2DBackpropInput (a scalar loop), kept for benchmarks. */
+export let originalWasmConv2DBackpropInput: tf.KernelConfig | undefined;
 
 /**
  * Registers the composed gradient kernels for 'wasm' (idempotent). Call before `tf.setBackend('wasm')` or after;
@@ -207,7 +209,8 @@ export function registerWasmTrainingKernels(): void {
   registered = true;
   const wasm = 'wasm';
   // Replacing the backend's own Conv2DBackpropInput requires dropping its registration first.
-  if (tf.getKernel(Conv2DBackpropInput, wasm)) tf.unregisterKernel(Conv2DBackpropInput, wasm);
+  originalWasmConv2DBackpropInput = tf.getKernel(Conv2DBackpropInput, wasm);
+  if (originalWasmConv2DBackpropInput) tf.unregisterKernel(Conv2DBackpropInput, wasm);
   tf.registerKernel({
     kernelName: Conv2DBackpropInput,
     backendName: wasm,

@@ -24,12 +24,18 @@ export interface EpochRuns<T> {
   resumes: Resume[];
 }
 
+/** Whether every epoch is above the one before: a single run with nothing to split or resume (the usual log). */
+export function isSingleRun(epochs: ArrayLike<number>): boolean {
+  for (let i = 1; i < epochs.length; i++) if (!(epochs[i] > epochs[i - 1])) return false;
+  return true;
+}
+
 /**
  * Splits a sequence of epoch numbers into runs and applies resumes; each run lists the indexes of the epochs it
  * keeps, so a parser can keep its values in columns rather than one object per record.
  * @example splitEpochIndexes([0, 1, 0]).runs // [[0, 1], [2]]
  */
-export function splitEpochIndexes(epochs: number[]): { runs: number[][]; resumes: Resume[] } {
+export function splitEpochIndexes(epochs: ArrayLike<number>): { runs: number[][]; resumes: Resume[] } {
   const runs: number[][] = [];
   const resumes: Resume[] = [];
   let current: number[] = [];

@@ -2,11 +2,11 @@
  * `keras-csv`: Keras CSVLogger files — with or without an `epoch` column, old `acc` names, and several runs
  * appended to one file (`append=True`: the epoch restarts at 0, or a header line repeats).
  */
-import { AdvisorInputError, type ParsedUpload, type Series, type TrainingLog } from '../types';
-import { forEachCsvRow, isHeaderRow } from './csv';
-import { appendedRunsWarning, resumeWarning, splitEpochIndexes } from './epochs';
-import { addSeries, collectErrors, createLog, quoteCell } from './log';
-import { decodeText, parseMetricValue } from './text';
+import { AdvisorInputError, type ParsedUpload, type TrainingLog } from '../types';
+import { type CsvRowView, forEachCsvRow } from './csv';
+import { appendedRunsWarning, isSingleRun, resumeWarning, splitEpochIndexes } from './epochs';
+import { addSeries, collectErrors, createLog, quoteCell, SeriesBuilder } from './log';
+import { decodeText } from './text';
 
 /** Columns that index rows rather than measure anything. */
 const INDEX_COLUMNS = new Set(['epoch', 'step']);
@@ -16,8 +16,8 @@ interface Section {
   header: string[];
   epochIndex: number;
   metricIndexes: number[];
-  epochs: number[];
-  columns: Series[];
+  epochs: SeriesBuilder;
+  columns: SeriesBuilder[];
 }
 
 type Errors = ReturnType<typeof collectErrors>;
@@ -29,39 +29,32 @@ function sectionOf(cells: string[]): Section {
     header,
     epochIndex: header.findIndex((h) => h.toLowerCase() === 'epoch'),
     metricIndexes,
-    epochs: [],
-    columns: metricIndexes.map(() => []),
+    epochs: new SeriesBuilder(),
+    columns: metricIndexes.map(() => new SeriesBuilder()),
   };
 }
 
 /** Reads one data row into its section's columns, collecting bad cells into `errors`. */
-function readRow(section: Section, cells: string[], line: number, errors: Errors): void {
+function readRow(section: Section, row: CsvRowView, errors: Errors): void {
   const { header, epochIndex, metricIndexes, columns } = section;
-  const values: Array<number | null> = [];
-  for (const i of metricIndexes) {
-    const v = parseMetricValue(cells[i]);
-    if (v === undefined) errors.add(`line ${line}/${header[i]}`, `${quoteCell(cells[i])} is not a number`);
-    values.push(v ?? null);
+  const epoch = epochIndex === -1 ? section.epochs.length : row.value(epochIndex);
+  const hasEpoch = typeof epoch === 'number' && Number.isFinite(epoch);
+  for (let c = 0; c < metricIndexes.length; c++) {
+    const v = row.value(metricIndexes[c]);
+    if (v === undefined) errors.add(`line ${row.line}/${header[metricIndexes[c]]}`, `${quoteCell(row.cell(metricIndexes[c]))} is not a number`);
+    if (hasEpoch) columns[c].push(v ?? null);
   }
-  let epoch = section.epochs.length;
-  if (epochIndex !== -1) {
-    const e = parseMetricValue(cells[epochIndex]);
-    if (typeof e !== 'number' || !Number.isFinite(e)) {
-      errors.add(`line ${line}/${header[epochIndex]}`, `epoch ${quoteCell(cells[epochIndex])} is not a number`);
-      return;
-    }
-    epoch = e;
+  if (!hasEpoch) {
+    errors.add(`line ${row.line}/${header[epochIndex]}`, `epoch ${quoteCell(row.cell(epochIndex))} is not a number`);
+    return;
   }
   section.epochs.push(epoch);
-  for (let c = 0; c < values.length; c++) columns[c].push(values[c]);
 }
 
-function buildLog(section: Section, indexes: number[] | null): TrainingLog {
+/** The section's run, or with `indexes` the run made of those rows. */
+function buildLog(section: Section, indexes?: number[]): TrainingLog {
   const log = createLog('keras-csv', 'epoch');
-  section.metricIndexes.forEach((i, c) => {
-    const column = section.columns[c];
-    addSeries(log, section.header[i], indexes === null ? column : indexes.map((r) => column[r]));
-  });
+  section.metricIndexes.forEach((i, c) => addSeries(log, section.header[i], section.columns[c].toSeries(indexes)));
   return log;
 }
 
@@ -83,19 +76,20 @@ export function parseKerasCsv(bytes: Uint8Array, text = decodeText(bytes)): Pars
     errors.add(`line ${shortRow.line}`, `${shortRow.count} cells where the header has ${header.length}`);
     shortRow = null;
   };
-  forEachCsvRow(text, (cells, line) => {
-    if (rowCount++ === 0 && !isHeaderRow(cells)) firstIsHeader = false;
+  forEachCsvRow(text, (row) => {
+    const isHeader = row.isHeader();
+    if (rowCount++ === 0 && !isHeader) firstIsHeader = false;
     if (!firstIsHeader) return; // refused once the whole file has been read, as the caps come first
     reportShortRow();
-    if (isHeaderRow(cells)) {
-      sections.push(sectionOf(cells));
+    if (isHeader) {
+      sections.push(sectionOf(row.cells()));
       return;
     }
     const section = sections[sections.length - 1];
-    if (cells.length < section.header.length) shortRow = { line, count: cells.length };
-    else if (cells.length > section.header.length) {
-      errors.add(`line ${line}`, `${cells.length} cells where the header has ${section.header.length}`);
-    } else readRow(section, cells, line, errors);
+    if (row.size < section.header.length) shortRow = { line: row.line, count: row.size };
+    else if (row.size > section.header.length) {
+      errors.add(`line ${row.line}`, `${row.size} cells where the header has ${section.header.length}`);
+    } else readRow(section, row, errors);
   });
   if (rowCount === 0) throw new AdvisorInputError('malformed', 'the CSV is empty');
   if (!firstIsHeader) {
@@ -107,20 +101,20 @@ export function parseKerasCsv(bytes: Uint8Array, text = decodeText(bytes)): Pars
   let restarts = 0;
   for (const section of sections) {
     if (section.epochs.length === 0) continue;
-    if (section.epochIndex === -1) {
-      runs.push(buildLog(section, null));
+    const epochs = section.epochs.numbers();
+    if (section.epochIndex === -1 || isSingleRun(epochs)) {
+      runs.push(buildLog(section));
       continue;
     }
-    const split = splitEpochIndexes(section.epochs);
+    const split = splitEpochIndexes(epochs);
     restarts += split.runs.length - 1;
     const first = runs.length;
-    const whole = split.runs.length === 1 && split.resumes.length === 0; // the common case: every row kept, in order
-    for (const run of split.runs) runs.push(buildLog(section, whole ? null : run));
+    for (const run of split.runs) runs.push(buildLog(section, run));
     for (const r of split.resumes) runs[first + r.run].warnings.push(resumeWarning(r.from, r.to));
   }
   errors.throwIfAny('the CSV has cells that are not numbers');
   if (runs.length === 0) {
-    runs.push(buildLog({ ...sections[0], columns: sections[0].columns.map(() => []) }, null));
+    runs.push(buildLog({ ...sections[0], columns: sections[0].columns.map(() => new SeriesBuilder()) }));
   }
   if (runs.length > 1) {
     const how = [

@@ -36,7 +36,20 @@ export function looksBinary(text: string): boolean {
 
 const MISSING = new Set(['', 'null', 'none', 'na', 'n/a']);
 
-const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const PLUS = 43;
+const MINUS = 45;
+const DOT = 46;
+const ZERO = 48;
+const NINE = 57;
+const LOWER_E = 101;
+const UPPER_E = 69;
+
+/** Index of the first non-digit in `s` at or after `i`. */
+function skipDigits(s: string, i: number): number {
+  let c = s.charCodeAt(i);
+  while (c >= ZERO && c <= NINE) c = s.charCodeAt(++i);
+  return i;
+}
 
 /**
  * Whether `s` is a plain decimal (`0.5`, `-3`, `.5e-3`, `1.`), as `/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/`
@@ -44,22 +57,22 @@ const isDigit = (c: number): boolean => c >= 48 && c <= 57;
  */
 function isDecimal(s: string): boolean {
   let i = 0;
-  const skipDigits = (): number => {
-    const from = i;
-    while (isDigit(s.charCodeAt(i))) i++;
-    return i - from;
-  };
-  if (s[i] === '+' || s[i] === '-') i++;
-  let digits = skipDigits();
-  if (s[i] === '.') {
-    i++;
-    digits += skipDigits();
+  if (s.charCodeAt(i) === PLUS || s.charCodeAt(i) === MINUS) i++;
+  const intStart = i;
+  i = skipDigits(s, i);
+  let digits = i - intStart;
+  if (s.charCodeAt(i) === DOT) {
+    const fractionStart = ++i;
+    i = skipDigits(s, i);
+    digits += i - fractionStart;
   }
   if (digits === 0) return false;
-  if (s[i] === 'e' || s[i] === 'E') {
+  if (s.charCodeAt(i) === LOWER_E || s.charCodeAt(i) === UPPER_E) {
     i++;
-    if (s[i] === '+' || s[i] === '-') i++;
-    if (skipDigits() === 0) return false;
+    if (s.charCodeAt(i) === PLUS || s.charCodeAt(i) === MINUS) i++;
+    const exponentStart = i;
+    i = skipDigits(s, i);
+    if (i === exponentStart) return false;
   }
   return i === s.length;
 }
@@ -80,6 +93,38 @@ export function parseMetricValue(cell: string): number | null | undefined {
   if (lower === 'inf' || lower === '+inf' || lower === 'infinity' || lower === '+infinity') return Infinity;
   if (lower === '-inf' || lower === '-infinity') return -Infinity;
   return undefined;
+}
+
+/** Powers of ten a double holds exactly: up to 10^22. */
+const EXACT_POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
+/** Digits whose integer a double always holds exactly (below 2^53). */
+const MAX_EXACT_DIGITS = 15;
+
+/**
+ * `parseMetricValue(text.slice(start, end))`, without building the string for a plain decimal of at most 15 digits
+ * (`-0.12345`): its digits as an integer divided by an exact power of ten is the correctly rounded value, the same
+ * double `Number()` gives (Clinger's fast path). Anything else goes through `parseMetricValue`.
+ */
+export function parseMetricValueAt(text: string, start: number, end: number): number | null | undefined {
+  if (start === end) return null; // an empty cell, as sparse logs have many
+  let i = start;
+  const sign = text.charCodeAt(i);
+  if (sign === PLUS || sign === MINUS) i++;
+  let mantissa = 0;
+  let digits = 0;
+  let decimals = -1; // digits after the dot; -1 before the dot
+  for (; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= ZERO && c <= NINE) {
+      mantissa = mantissa * 10 + (c - ZERO);
+      digits++;
+      if (decimals >= 0) decimals++;
+    } else if (c === DOT && decimals < 0) decimals = 0;
+    else break;
+  }
+  if (i < end || digits === 0 || digits > MAX_EXACT_DIGITS) return parseMetricValue(text.slice(start, end));
+  const value = decimals > 0 ? mantissa / EXACT_POWERS_OF_TEN[decimals] : mantissa;
+  return sign === MINUS ? -value : value;
 }
 
 const NAN_SENTINEL = '\u0000edgetune:NaN';
