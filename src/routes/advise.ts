@@ -8,10 +8,10 @@ import { AdvisorInputError, FORMATS, type Advice, type ParsedUpload } from '../a
 import { createRouter } from '../app-factory';
 import { getAdvice, insertAdvice } from '../db/advice';
 import type { AppEnv } from '../env';
-import { ProblemError, ProblemSchema, type ProblemKind } from '../problems';
+import { ProblemError, type ProblemKind } from '../problems';
 import { AdviceSchema } from './advice-schema';
+import { PathId, problemResponse } from './openapi-parts';
 
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
 const svg = { 'image/svg+xml': { schema: z.string().openapi({ description: 'The curves with the findings marked' }) } };
 const anyBody = z.string().openapi({ type: 'string', format: 'binary' });
 
@@ -51,23 +51,22 @@ const postAdvise = createRoute({
       headers: z.object({ location: z.string().openapi({ example: '/advice/0b7c…' }) }),
       content: { 'application/json': { schema: AdviceSchema }, ...svg },
     },
-    400: problem('Malformed log, unknown format, or multipart without `file`'),
-    413: problem('Upload over 10 MB or series over the size caps'),
-    415: problem('Unsupported content type'),
-    422: problem('Well-formed but unusable: no loss series and no model topology'),
+    400: problemResponse('Malformed log, unknown format, or multipart without `file`'),
+    413: problemResponse('Upload over 10 MB or series over the size caps'),
+    415: problemResponse('Unsupported content type'),
+    422: problemResponse('Well-formed but unusable: no loss series and no model topology'),
   },
 });
 
-const adviceId = z.string().regex(/^[\w-]{1,100}$/).openapi({ param: { name: 'id', in: 'path' } });
 
 const getAdviceRoute = createRoute({
   method: 'get',
   path: '/advice/{id}',
   summary: 'A stored advice',
-  request: { params: z.object({ id: adviceId }) },
+  request: { params: z.object({ id: PathId }) },
   responses: {
     200: { description: 'The stored advice', content: { 'application/json': { schema: AdviceSchema } } },
-    404: problem('Unknown advice id'),
+    404: problemResponse('Unknown advice id'),
   },
 });
 
@@ -75,8 +74,8 @@ const getPlotRoute = createRoute({
   method: 'get',
   path: '/advice/{id}/plot.svg',
   summary: 'The plot of a stored advice',
-  request: { params: z.object({ id: adviceId }) },
-  responses: { 200: { description: 'SVG plot', content: svg }, 404: problem('Unknown advice id') },
+  request: { params: z.object({ id: PathId }) },
+  responses: { 200: { description: 'SVG plot', content: svg }, 404: problemResponse('Unknown advice id') },
 });
 
 const ADVISOR_PROBLEMS: Record<AdvisorInputError['kind'], ProblemKind> = {

@@ -8,6 +8,7 @@ import { ImageInputError } from '../model/image';
 import type { LoadedModel } from '../model/loaded-model';
 import { models } from '../model/service';
 import { problemBody, ProblemError, ProblemSchema, type ProblemKind } from '../problems';
+import { problemResponse } from './openapi-parts';
 
 /** Request body cap for /classify: room for a 16-megapixel JPEG, far below the 128 MB isolate. */
 export const MAX_CLASSIFY_BODY_BYTES = 10 * 1024 * 1024;
@@ -24,7 +25,6 @@ const BatchItemSchema = z.union([
 ]);
 const BatchSchema = z.object({ model: z.string(), results: z.array(BatchItemSchema) }).openapi('ClassificationBatch');
 const binary = z.string().openapi({ type: 'string', format: 'binary' });
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
 
 const route = createRoute({
   method: 'post',
@@ -59,10 +59,10 @@ const route = createRoute({
       description: 'Predictions sorted by probability; multipart requests always get `results`',
       content: { 'application/json': { schema: z.union([ClassificationSchema, BatchSchema]) } },
     },
-    400: problem('Undecodable image, empty body, 0×0 image, bad `topk`, or multipart without `image`'),
-    404: problem('Unknown model'),
-    413: problem('Body over the limit, or the header declares more pixels than the cap'),
-    415: problem('Not an image type this route accepts'),
+    400: problemResponse('Undecodable image, empty body, 0×0 image, bad `topk`, or multipart without `image`'),
+    404: problemResponse('Unknown model'),
+    413: problemResponse('Body over the limit, or the header declares more pixels than the cap'),
+    415: problemResponse('Not an image type this route accepts'),
   },
 });
 

@@ -2,21 +2,20 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter } from '../app-factory';
 import { EpochRecordSchema, RunRecordSchema } from '../db/records';
 import { runExists, upsertEpochs, upsertRun } from '../db/runs';
-import { ProblemError, ProblemSchema } from '../problems';
+import { ProblemError } from '../problems';
 import { requireToken } from './require-token';
+import { PathId, problemResponse } from './openapi-parts';
 
 /** Epochs per `POST /runs/:id/epochs`: a long run fits, and one D1 batch stays small. */
 const MAX_EPOCHS_PER_BATCH = 1000;
 
-const RunId = z.string().regex(/^[\w-]{1,100}$/).openapi({ param: { name: 'id', in: 'path' }, example: '3f2c…' });
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
 const written = (description: string) => ({
   description,
   content: { 'application/json': { schema: z.object({ id: z.string(), status: z.enum(['created', 'updated']) }) } },
 });
 const common = {
-  400: problem('The body does not match the schema'),
-  401: problem('Missing or wrong bearer token'),
+  400: problemResponse('The body does not match the schema'),
+  401: problemResponse('Missing or wrong bearer token'),
 };
 const security = [{ bearerAuth: [] }];
 
@@ -26,7 +25,7 @@ const putRun = createRoute({
   summary: 'Create or update a run (client-chosen id)',
   security,
   middleware: [requireToken] as const,
-  request: { params: z.object({ id: RunId }), body: { required: true, content: { 'application/json': { schema: RunRecordSchema } } } },
+  request: { params: z.object({ id: PathId }), body: { required: true, content: { 'application/json': { schema: RunRecordSchema } } } },
   responses: { 201: written('Run created'), 200: written('Run updated'), ...common },
 });
 
@@ -37,14 +36,14 @@ const putEpoch = createRoute({
   security,
   middleware: [requireToken] as const,
   request: {
-    params: z.object({ id: RunId, n: z.coerce.number().int().min(0).openapi({ param: { name: 'n', in: 'path' } }) }),
+    params: z.object({ id: PathId, n: z.coerce.number().int().min(0).openapi({ param: { name: 'n', in: 'path' } }) }),
     body: { required: true, content: { 'application/json': { schema: EpochRecordSchema.partial({ epoch: true }) } } },
   },
   responses: {
     201: written('Epoch created'),
     200: written('Epoch replaced'),
     ...common,
-    404: problem('Unknown run'),
+    404: problemResponse('Unknown run'),
   },
 });
 
@@ -55,7 +54,7 @@ const postEpochs = createRoute({
   security,
   middleware: [requireToken] as const,
   request: {
-    params: z.object({ id: RunId }),
+    params: z.object({ id: PathId }),
     body: {
       required: true,
       content: { 'application/json': { schema: z.object({ epochs: z.array(EpochRecordSchema).min(1).max(MAX_EPOCHS_PER_BATCH) }) } },
@@ -69,7 +68,7 @@ const postEpochs = createRoute({
       },
     },
     ...common,
-    404: problem('Unknown run'),
+    404: problemResponse('Unknown run'),
   },
 });
 

@@ -4,14 +4,13 @@ import { trainingLogFromRecords } from '../advisor/run-records';
 import { createRouter } from '../app-factory';
 import { decodeCursor, getRunDetail, listRuns, visibleStatus, type RunRow } from '../db/run-reads';
 import { RunStatusSchema } from '../db/records';
-import { ProblemError, ProblemSchema } from '../problems';
+import { ProblemError } from '../problems';
 import { AdviceSchema } from './advice-schema';
+import { PathId, problemResponse } from './openapi-parts';
 
 const DEFAULT_PAGE = 20;
 const MAX_PAGE = 100;
 
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
-const RunId = z.string().regex(/^[\w-]{1,100}$/).openapi({ param: { name: 'id', in: 'path' } });
 const Json = z.record(z.string(), z.unknown());
 
 const RunSummarySchema = z
@@ -67,7 +66,7 @@ const listRoute = createRoute({
       description: 'One page of run summaries',
       content: { 'application/json': { schema: z.object({ items: z.array(RunSummarySchema), nextCursor: z.string().nullable() }) } },
     },
-    400: problem('Bad query value or cursor'),
+    400: problemResponse('Bad query value or cursor'),
   },
 });
 
@@ -75,19 +74,19 @@ const detailRoute = createRoute({
   method: 'get',
   path: '/runs/{id}',
   summary: 'A run with its hyperparameters, per-epoch metrics, per-layer statistics and final metrics',
-  request: { params: z.object({ id: RunId }) },
-  responses: { 200: { description: 'The run', content: { 'application/json': { schema: RunDetailSchema } } }, 404: problem('Unknown run') },
+  request: { params: z.object({ id: PathId }) },
+  responses: { 200: { description: 'The run', content: { 'application/json': { schema: RunDetailSchema } } }, 404: problemResponse('Unknown run') },
 });
 
 const adviceRoute = createRoute({
   method: 'get',
   path: '/runs/{id}/advice',
   summary: 'The advisor on a stored run',
-  request: { params: z.object({ id: RunId }) },
+  request: { params: z.object({ id: PathId }) },
   responses: {
     200: { description: 'Advice for the run (not stored)', content: { 'application/json': { schema: AdviceSchema } } },
-    404: problem('Unknown run'),
-    422: problem('The run has no epochs with a loss yet'),
+    404: problemResponse('Unknown run'),
+    422: problemResponse('The run has no epochs with a loss yet'),
   },
 });
 

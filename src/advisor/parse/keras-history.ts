@@ -18,6 +18,12 @@ export function historyMetrics(doc: unknown): Record<string, unknown> | null {
   return record;
 }
 
+/** Whether every element is a number or null. */
+function isSeries(values: unknown[]): values is Series {
+  for (const v of values) if (typeof v !== 'number' && v !== null) return false;
+  return true;
+}
+
 /**
  * Parses a Keras History dictionary; `nan`/`inf` given as strings are read as numbers.
  * @example parseKerasHistory(bytes('{"loss":[1.2,0.8],"val_acc":[0.5,0.6]}')).runs[0].metrics.val_accuracy
@@ -39,6 +45,10 @@ export function parseKerasHistory(bytes: Uint8Array, text = decodeText(bytes)): 
       continue;
     }
     if (NON_METRIC_KEYS.has(key)) continue;
+    if (isSeries(value)) {
+      addSeries(log, key, value); // the usual history: the parsed array is the series, no copy
+      continue;
+    }
     const series: Series = [];
     for (let i = 0; i < value.length; i++) {
       const v: unknown = value[i];
