@@ -1,7 +1,7 @@
 /**
  * Core /advise time (parse + advise) for every training-log format on 1k, 10k and 100k-point curves (four series:
- * loss, accuracy and their validation twins; two for the formats whose 100k file would pass the 10 MB upload cap), median of several runs after a warm-up, with the 10k → 100k growth
- * ratio (10× points should cost ≈10× time: linear).
+ * loss, accuracy and their validation twins; only the losses where a 100k file would pass the 10 MB upload cap),
+ * median of several runs after a warm-up, with the 10k → 100k growth ratio (10× points should cost ≈10× time).
  *
  *   npx tsx bench/advise.ts                  # every format
  *   npx tsx bench/advise.ts keras-csv json   # some formats
@@ -18,7 +18,7 @@ interface Curve {
 }
 
 /** A noisy, slowly overfitting curve (5 significant digits, as loggers print): the detectors do their full work. */
-export function syntheticCurve(n: number): Curve {
+function syntheticCurve(n: number): Curve {
   let seed = 42;
   const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) - 0.5;
   const round = (v: number) => Number(v.toFixed(5));
@@ -36,15 +36,22 @@ export function syntheticCurve(n: number): Curve {
 }
 
 const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
-const kerasHistoryOf = (c: Curve) => ({ loss: c.loss, accuracy: c.accuracy, val_loss: c.valLoss, val_accuracy: c.valAccuracy });
+const kerasHistoryOf = (c: Curve) => ({
+  loss: c.loss,
+  accuracy: c.accuracy,
+  val_loss: c.valLoss,
+  val_accuracy: c.valAccuracy,
+});
 
 /** One upload per format, as its tool writes it; each yields `n` points per series. */
-export const FORMATS: Record<string, { name: string; build: (c: Curve) => Uint8Array }> = {
+const FORMATS: Record<string, { name: string; build: (c: Curve) => Uint8Array }> = {
   'keras-csv': {
     name: 'training.log',
     build: (c) => {
       const rows = ['epoch,accuracy,loss,val_accuracy,val_loss'];
-      for (let i = 0; i < c.loss.length; i++) rows.push(`${i},${c.accuracy[i]},${c.loss[i]},${c.valAccuracy[i]},${c.valLoss[i]}`);
+      for (let i = 0; i < c.loss.length; i++) {
+        rows.push(`${i},${c.accuracy[i]},${c.loss[i]},${c.valAccuracy[i]},${c.valLoss[i]}`);
+      }
       return encode(rows.join('\n'));
     },
   },
@@ -71,7 +78,7 @@ export const FORMATS: Record<string, { name: string; build: (c: Curve) => Uint8A
         const step = 100 * (i + 1);
         logHistory.push({ epoch: i + 1, loss: c.loss[i], step }, { epoch: i + 1, eval_loss: c.valLoss[i], step });
       }
-      return encode(JSON.stringify({ global_step: 100 * c.loss.length, log_history: logHistory, train_batch_size: 32 }));
+      return encode(JSON.stringify({ global_step: 100 * c.loss.length, log_history: logHistory }));
     },
   },
   tensorboard: {
@@ -85,7 +92,9 @@ export const FORMATS: Record<string, { name: string; build: (c: Curve) => Uint8A
     build: (c) => {
       const n = c.loss.length;
       const lines: string[] = [];
-      for (let i = 0; i < n; i++) lines.push(`Epoch ${i + 1}/${n}`, `1875/1875 - 5s - loss: ${c.loss[i]} - val_loss: ${c.valLoss[i]}`);
+      for (let i = 0; i < n; i++) {
+        lines.push(`Epoch ${i + 1}/${n}`, `1875/1875 - 5s - loss: ${c.loss[i]} - val_loss: ${c.valLoss[i]}`);
+      }
       return encode(`${lines.join('\n')}\n`);
     },
   },
@@ -137,10 +146,11 @@ function main(): void {
     const inputs = curves.map(build);
     for (const bytes of inputs) time(name, bytes, 2); // warm-up (JIT)
     const timings = inputs.map((bytes, i) => time(name, bytes, REPS[i]));
-    const growth = `×${(timings[2].total / timings[1].total).toFixed(1)}, ×${(timings[2].cpu / timings[1].cpu).toFixed(1)}`;
-    const [, , large] = timings;
-    console.log(`${format.padEnd(17)}${timings.map((t) => ms(t.total)).join('')}${ms(large.cpu)}  ${ms(large.parse)}  ${growth}`);
+    const [, medium, large] = timings;
+    const growth = `×${(large.total / medium.total).toFixed(1)}, ×${(large.cpu / medium.cpu).toFixed(1)}`;
+    const row = `${timings.map((t) => ms(t.total)).join('')}${ms(large.cpu)}  ${ms(large.parse)}`;
+    console.log(`${format.padEnd(17)}${row}  ${growth}`);
   }
 }
 
-if (process.argv[1]?.endsWith('advise.ts')) main();
+main();

@@ -95,7 +95,7 @@ describe('interrupted runs', () => {
   });
 
   it('stops on a NaN loss with a clear message and stores the failed run', async () => {
-    const { options } = parseTrainArgs(['--dataset', 'mnist', '--limit', '128', '--epochs', '1', ...SMALL_NET, '--lr', '1e30', '--optimizer', 'sgd', '--no-batch-norm', '--checkpoint-dir', join(work, 'ckpt'), '--no-export', '--progress', 'never']);
+    const { options } = parseTrainArgs(['--dataset', 'mnist', '--limit', '128', '--epochs', '1', ...SMALL_NET, '--lr', '1e38', '--optimizer', 'sgd', '--no-batch-norm', '--activation', 'leaky_relu', '--checkpoint-dir', join(work, 'ckpt'), '--no-export', '--progress', 'never']);
     const memory = memoryStore();
     const result = await train(options, { runId: 'nan-test', command: 'test', store: memory.store, log: () => {} });
     expect(result.status).toBe('failed');

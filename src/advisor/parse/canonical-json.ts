@@ -79,8 +79,11 @@ function assertSizes(doc: unknown): void {
  * Parses the canonical JSON upload.
  * @example parseCanonicalJson(bytes('{"metrics":{"loss":[0.9,0.6]}}')).runs[0].metrics.loss // [0.9, 0.6]
  */
-export function parseCanonicalJson(bytes: Uint8Array, text = decodeText(bytes)): ParsedUpload {
-  const doc = parseLenientJson(text);
+export function parseCanonicalJson(
+  bytes: Uint8Array,
+  text = decodeText(bytes),
+  doc = parseLenientJson(text),
+): ParsedUpload {
   assertSizes(doc);
   const result = canonicalSchema.safeParse(doc);
   if (!result.success) {

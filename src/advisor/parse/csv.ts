@@ -83,7 +83,8 @@ export class CsvRowView {
 
   /** `parseMetricValue` of cell `i`. */
   value(i: number): number | null | undefined {
-    return this.strings ? parseMetricValue(this.strings[i]) : parseMetricValueAt(this.text, this.starts[i], this.ends[i]);
+    if (this.strings) return parseMetricValue(this.strings[i]);
+    return parseMetricValueAt(this.text, this.starts[i], this.ends[i]);
   }
 
   cells(): string[] {
@@ -113,7 +114,8 @@ export function forEachCsvRow(text: string, visit: (row: CsvRowView) => void): v
   let rowCount = 0;
   const visitRow = (): void => {
     if (row.size > MAX_COLUMNS) {
-      throw new AdvisorInputError('too_large', `line ${row.line} has ${row.size} columns; at most ${MAX_COLUMNS} are accepted`);
+      const message = `line ${row.line} has ${row.size} columns; at most ${MAX_COLUMNS} are accepted`;
+      throw new AdvisorInputError('too_large', message);
     }
     if (++rowCount > MAX_POINTS_PER_SERIES + 1) {
       throw new AdvisorInputError('too_large', `more than ${MAX_POINTS_PER_SERIES} rows`);

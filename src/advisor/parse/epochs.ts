@@ -63,7 +63,9 @@ export function splitEpochIndexes(epochs: ArrayLike<number>): { runs: number[][]
  * @example splitEpochRuns([{epoch:0},{epoch:1},{epoch:0}].map((r) => ({...r, value: null}))).runs.length // 2
  */
 export function splitEpochRuns<T>(records: Array<EpochRecord<T>>): EpochRuns<T> {
-  const { runs, resumes } = splitEpochIndexes(records.map((r) => r.epoch));
+  const epochs = records.map((r) => r.epoch);
+  if (isSingleRun(epochs)) return { runs: records.length > 0 ? [records] : [], resumes: [] };
+  const { runs, resumes } = splitEpochIndexes(epochs);
   return { runs: runs.map((run) => run.map((i) => records[i])), resumes };
 }
 

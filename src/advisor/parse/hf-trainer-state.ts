@@ -5,7 +5,7 @@
  * averaged per epoch, evaluation values as logged); otherwise one point per logged step.
  */
 import { AdvisorInputError, type ParsedUpload, type Series, type TrainingLog } from '../types';
-import { addSeries, assertSeriesLength, createLog, meanOf } from './log';
+import { addSeries, assertSeriesLength, createLog } from './log';
 import { decodeText, extractObjectLiterals, parseLenientJson } from './text';
 
 /** Entry keys that describe the logging itself, not the model. */
@@ -16,7 +16,26 @@ interface Entry {
   epoch: number | null;
   step: number | null;
   evaluation: boolean;
-  metrics: Record<string, number | null>;
+  /** The logged entry; its metrics are the keys `isMetric` accepts. */
+  record: Record<string, unknown>;
+}
+
+/**
+ * A test of whether an entry key holds a metric value, remembering its answer per key: the same few keys repeat
+ * in every entry, and a regex per key of a long log_history was a large part of parsing it.
+ */
+function metricTest(): (key: string, value: unknown) => boolean {
+  const bookkeeping = new Map<string, boolean>();
+  return (key, value) => {
+    if (typeof value !== 'number' && value !== null) return false;
+    let answer = bookkeeping.get(key);
+    if (answer === undefined) {
+      // `__proto__` cannot be a metric name: assigning it to a plain object does not create a key
+      answer = BOOKKEEPING.test(key) || key === '__proto__';
+      bookkeeping.set(key, answer);
+    }
+    return !answer;
+  };
 }
 
 /** Entries of the final summary (`train_runtime`, average `train_loss`) would read as one more training point. */
@@ -28,21 +47,22 @@ function numberOrNull(v: unknown): number | null {
   return typeof v === 'number' ? v : null;
 }
 
-function toEntries(history: unknown[]): Entry[] {
+function toEntries(history: unknown[], isMetric: ReturnType<typeof metricTest>): Entry[] {
   const entries: Entry[] = [];
   for (const raw of history) {
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) continue;
     const record = raw as Record<string, unknown>;
     if (isSummaryEntry(record)) continue;
-    const metrics: Record<string, number | null> = {};
+    let metrics = 0;
     let evaluation = false;
-    for (const [key, value] of Object.entries(record)) {
-      if (BOOKKEEPING.test(key) || (typeof value !== 'number' && value !== null)) continue;
+    // for…in, not Object.keys: no array per entry (a parsed JSON object has no inherited enumerable keys)
+    for (const key in record) {
+      if (!isMetric(key, record[key])) continue;
+      metrics++;
       if (key.startsWith('eval_')) evaluation = true;
-      metrics[key] = value;
     }
-    if (Object.keys(metrics).length === 0) continue;
-    entries.push({ epoch: numberOrNull(record.epoch), step: numberOrNull(record.step), evaluation, metrics });
+    if (metrics === 0) continue;
+    entries.push({ epoch: numberOrNull(record.epoch), step: numberOrNull(record.step), evaluation, record });
   }
   return entries;
 }
@@ -52,51 +72,69 @@ function epochIndexOf(epoch: number): number {
   return Math.max(0, Math.ceil(epoch - 1e-6) - 1);
 }
 
+/** Most epochs grouped by: bounds the per-epoch bookkeeping (an `epoch` of 1e12 falls back to steps). */
+const MAX_EPOCHS = 1_000_000;
+
 /** Whether epochs are a sound x axis: all known, no empty epoch inside the range, one evaluation per epoch at most. */
 function canGroupByEpoch(entries: Entry[]): boolean {
   if (entries.some((e) => e.epoch === null || !Number.isFinite(e.epoch) || e.epoch < 0)) return false;
-  const indexes = entries.map((e) => epochIndexOf(e.epoch as number));
-  const max = indexes.reduce((a, b) => Math.max(a, b), 0);
-  if (max >= 1_000_000) return false;
-  const seen = new Set(indexes);
-  for (let i = 0; i <= max; i++) if (!seen.has(i)) return false;
-  const evaluations = entries.filter((e) => e.evaluation).map((e) => epochIndexOf(e.epoch as number));
-  return new Set(evaluations).size === evaluations.length;
+  let max = 0;
+  for (const e of entries) max = Math.max(max, epochIndexOf(e.epoch as number));
+  if (max >= MAX_EPOCHS) return false;
+  const seen = new Uint8Array(max + 1);
+  const evaluated = new Uint8Array(max + 1);
+  for (const e of entries) {
+    const index = epochIndexOf(e.epoch as number);
+    seen[index] = 1;
+    if (e.evaluation) {
+      if (evaluated[index]) return false;
+      evaluated[index] = 1;
+    }
+  }
+  return seen.every((s) => s === 1);
 }
 
-function buildLog(entries: Entry[]): TrainingLog {
+/** Per point of one metric: the sum, count and last of its non-null values. */
+interface PointValues {
+  sum: Float64Array;
+  count: Float64Array;
+  last: Float64Array;
+}
+
+function buildLog(entries: Entry[], isMetric: ReturnType<typeof metricTest>): TrainingLog {
   const byEpoch = canGroupByEpoch(entries);
   const log = createLog('hf-trainer-state', byEpoch ? 'epoch' : 'step');
-  let keys: number[];
-  let keyOf: (e: Entry, i: number) => number;
-  if (byEpoch) {
-    keyOf = (e) => epochIndexOf(e.epoch as number);
-    keys = [...new Set(entries.map(keyOf))].sort((a, b) => a - b);
-  } else {
-    // one point per logged step (entry order when steps are missing); train and eval at the same step share it
-    keyOf = (e, i) => e.step ?? i;
-    keys = [...new Set(entries.map(keyOf))].sort((a, b) => a - b);
-  }
+  // by epoch; else one point per logged step (entry order when steps are missing), train and eval sharing it
+  const keyOf = byEpoch ? (e: Entry) => epochIndexOf(e.epoch as number) : (e: Entry, i: number) => e.step ?? i;
+  const keys = [...new Set(entries.map(keyOf))].sort((a, b) => a - b);
   assertSeriesLength(keys.length, 'log_history');
-  const position = new Map(keys.map((k, i) => [k, i]));
-  const collected = new Map<string, Array<Array<number | null>>>();
+  const position = new Map<number, number>();
+  keys.forEach((k, i) => position.set(k, i));
+  const collected = new Map<string, PointValues>();
   entries.forEach((entry, i) => {
     const at = position.get(keyOf(entry, i)) as number;
-    for (const [name, value] of Object.entries(entry.metrics)) {
-      let buckets = collected.get(name);
-      if (buckets === undefined) {
-        buckets = keys.map(() => []);
-        collected.set(name, buckets);
+    const { record } = entry;
+    for (const name in record) {
+      const value = record[name];
+      if (!isMetric(name, value)) continue;
+      let values = collected.get(name);
+      if (values === undefined) {
+        const size = keys.length;
+        values = { sum: new Float64Array(size), count: new Float64Array(size), last: new Float64Array(size) };
+        collected.set(name, values);
       }
-      buckets[at].push(value);
+      if (value === null) continue;
+      values.sum[at] += value as number;
+      values.count[at]++;
+      values.last[at] = value as number;
     }
   });
-  for (const [name, buckets] of collected) {
+  for (const [name, { sum, count, last }] of collected) {
+    // evaluation values as logged (the last one); training values averaged per point
     const isEvaluation = name.startsWith('eval_');
-    const series: Series = buckets.map((values) => {
-      const numbers = values.filter((v): v is number => v !== null);
-      if (numbers.length === 0) return null;
-      return isEvaluation ? numbers[numbers.length - 1] : meanOf(numbers);
+    const series: Series = keys.map((_, at) => {
+      if (count[at] === 0) return null;
+      return isEvaluation ? last[at] : sum[at] / count[at];
     });
     addSeries(log, name, series);
   }
@@ -109,13 +147,16 @@ function runInfoOf(state: Record<string, unknown>, log: TrainingLog): void {
   if (typeof state.train_batch_size === 'number') log.run.batchSize = state.train_batch_size;
 }
 
-/** The log_history array inside whatever was uploaded. */
-function historyOf(text: string): { history: unknown[]; state: Record<string, unknown> | null; fromText: boolean } {
+/** The log_history array inside whatever was uploaded (`json`: the document, when sniffing already parsed it). */
+function historyOf(
+  text: string,
+  json: unknown,
+): { history: unknown[]; state: Record<string, unknown> | null; fromText: boolean } {
   const trimmed = text.trim();
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    let doc: unknown;
+    let doc = json;
     try {
-      doc = parseLenientJson(trimmed);
+      doc ??= parseLenientJson(trimmed);
     } catch {
       doc = undefined;
     }
@@ -136,14 +177,15 @@ function historyOf(text: string): { history: unknown[]; state: Record<string, un
  * const state = '{"log_history":[{"loss":0.7,"epoch":0.5,"step":10},{"eval_loss":0.6,"epoch":1.0,"step":20}]}';
  * parseHfTrainerState(bytes(state)).runs[0].metrics // { loss: [0.7], val_loss: [0.6] }
  */
-export function parseHfTrainerState(bytes: Uint8Array, text = decodeText(bytes)): ParsedUpload {
-  const { history, state, fromText } = historyOf(text);
-  const entries = toEntries(history);
+export function parseHfTrainerState(bytes: Uint8Array, text = decodeText(bytes), json?: unknown): ParsedUpload {
+  const { history, state, fromText } = historyOf(text, json);
+  const isMetric = metricTest();
+  const entries = toEntries(history, isMetric);
   if (entries.length === 0) {
     const what = fromText ? 'no Trainer log entries found in the text' : '`log_history` has no metric entries';
     throw new AdvisorInputError('malformed', what);
   }
-  const log = buildLog(entries);
+  const log = buildLog(entries, isMetric);
   if (state) runInfoOf(state, log);
   if (fromText) log.warnings.push(`read ${entries.length} Trainer log entries from text`);
   return { runs: [log], warnings: [] };

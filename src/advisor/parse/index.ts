@@ -14,7 +14,7 @@ import { parseKerasText } from './keras-text';
 import { parseLightningCsv } from './lightning-csv';
 import { alignSeries, hasLossSeries } from './log';
 import { mergeParts } from './merge';
-import { sniffFormat } from './sniff';
+import { sniffUpload } from './sniff';
 import { hasTfRecordHeader, parseTensorBoard } from './tensorboard';
 import { decodeText } from './text';
 import { parseTfjsModel } from './tfjs-model';
@@ -34,8 +34,11 @@ export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 /** Parts per upload: train + validation event files, a CSV and a model.json fit easily. */
 export const MAX_PARTS = 20;
 
-/** One parser per format; the text ones take the decoded text too, when the caller has it. */
-export const PARSERS: Record<Format, (bytes: Uint8Array, text?: string) => ParsedUpload> = {
+/**
+ * One parser per format. The text ones also take the decoded text, and the JSON ones the parsed document, when
+ * the caller has them (sniffing does that work too, and on a large upload it costs as much as parsing).
+ */
+export const PARSERS: Record<Format, (bytes: Uint8Array, text?: string, json?: unknown) => ParsedUpload> = {
   json: parseCanonicalJson,
   'keras-history': parseKerasHistory,
   'keras-csv': parseKerasCsv,
@@ -62,11 +65,11 @@ function parsePart(part: UploadPart, forcedFormat: Format | undefined): ParsedUp
   if (part.bytes.length === 0) {
     throw new AdvisorInputError('malformed', `${part.name ? `"${part.name}"` : 'the upload'} is empty`);
   }
-  // decoding a large upload costs as much as parsing it: sniffing and parsing share one decoding
+  // sniffing and parsing share one decoding of the bytes and one JSON.parse
   const text = hasTfRecordHeader(part.bytes) ? undefined : decodeText(part.bytes);
-  const format = forcedFormat ?? sniffFormat(part, text);
+  const { format, json } = forcedFormat ? { format: forcedFormat, json: undefined } : sniffUpload(part, text);
   try {
-    return PARSERS[format](part.bytes, text);
+    return PARSERS[format](part.bytes, text, json);
   } catch (err) {
     throw asInputError(err, `the upload as ${format}`);
   }

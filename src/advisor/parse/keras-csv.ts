@@ -40,8 +40,9 @@ function readRow(section: Section, row: CsvRowView, errors: Errors): void {
   const epoch = epochIndex === -1 ? section.epochs.length : row.value(epochIndex);
   const hasEpoch = typeof epoch === 'number' && Number.isFinite(epoch);
   for (let c = 0; c < metricIndexes.length; c++) {
-    const v = row.value(metricIndexes[c]);
-    if (v === undefined) errors.add(`line ${row.line}/${header[metricIndexes[c]]}`, `${quoteCell(row.cell(metricIndexes[c]))} is not a number`);
+    const i = metricIndexes[c];
+    const v = row.value(i);
+    if (v === undefined) errors.add(`line ${row.line}/${header[i]}`, `${quoteCell(row.cell(i))} is not a number`);
     if (hasEpoch) columns[c].push(v ?? null);
   }
   if (!hasEpoch) {

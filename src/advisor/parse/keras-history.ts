@@ -29,8 +29,12 @@ function isSeries(values: unknown[]): values is Series {
  * @example parseKerasHistory(bytes('{"loss":[1.2,0.8],"val_acc":[0.5,0.6]}')).runs[0].metrics.val_accuracy
  *   // [0.5, 0.6]
  */
-export function parseKerasHistory(bytes: Uint8Array, text = decodeText(bytes)): ParsedUpload {
-  const metrics = historyMetrics(parseLenientJson(text));
+export function parseKerasHistory(
+  bytes: Uint8Array,
+  text = decodeText(bytes),
+  doc = parseLenientJson(text),
+): ParsedUpload {
+  const metrics = historyMetrics(doc);
   if (metrics === null) {
     throw new AdvisorInputError('malformed', 'a Keras history must be a JSON object of metric arrays');
   }

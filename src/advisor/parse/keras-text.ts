@@ -10,7 +10,7 @@ import { AdvisorInputError, type ParsedUpload, type TrainingLog } from '../types
 import { canonicalMetricName, isLossName } from './aliases';
 import { appendedRunsWarning, type EpochRecord, resumeWarning, splitEpochRuns } from './epochs';
 import { addSeries, assertSeriesLength, createLog } from './log';
-import { decodeText, parseMetricValue, splitLines } from './text';
+import { decodeText, parseMetricValue, someLine, splitLines } from './text';
 
 const NUMBER = String.raw`[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|inf(?:inity)?)`;
 /** `Epoch 3/20` alone on its line (Keras prints it before the progress bar). */
@@ -109,7 +109,7 @@ function genericRecords(lines: string[]): Array<EpochRecord<Metrics>> {
 
 /** Whether text has Keras' `Epoch N/M` lines (used by sniffing). */
 export function hasKerasEpochLines(text: string): boolean {
-  return splitLines(text).some((l) => KERAS_EPOCH_LINE.test(l));
+  return someLine(text, (l) => KERAS_EPOCH_LINE.test(l));
 }
 
 /** Whether text has generic `epoch N … loss X` lines (used by sniffing, after the other text formats). */

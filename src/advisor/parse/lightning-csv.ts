@@ -19,8 +19,8 @@ interface Column {
 
 function columnOf(name: string, index: number): Column {
   const m = /^(.*)_(step|epoch)$/.exec(name);
-  if (m && m[1] !== '') return { index, base: m[1], level: m[2] as 'step' | 'epoch', isEvaluation: isEvaluationMetric(m[1]) };
-  return { index, base: name, level: 'plain', isEvaluation: isEvaluationMetric(name) };
+  const [base, level] = m && m[1] !== '' ? [m[1], m[2] as 'step' | 'epoch'] : [name, 'plain' as const];
+  return { index, base, level, isEvaluation: isEvaluationMetric(base) };
 }
 
 /** Whether a canonical metric describes held-out data (not training): validation or test. */

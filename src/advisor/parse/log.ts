@@ -102,14 +102,6 @@ export function pointCount(log: TrainingLog): number {
   return Math.max(0, ...Object.values(log.metrics).map((s) => s.length));
 }
 
-/** The mean of the values, NaN if any is NaN (a NaN step makes the epoch NaN), null when there are none. */
-export function meanOf(values: number[]): number | null {
-  if (values.length === 0) return null;
-  let sum = 0;
-  for (const v of values) sum += v;
-  return sum / values.length;
-}
-
 /** Most bad values reported back in one error: enough to fix a file, bounded for a hostile one. */
 export const MAX_REPORTED_ERRORS = 20;
 

@@ -23,6 +23,9 @@ export interface ProtobufField {
   bytes: Uint8Array;
 }
 
+/** The `bytes` of a varint field. */
+const NO_BYTES = new Uint8Array(0);
+
 /** Reads a varint at `pos`; values above 2^53 lose precision (steps and enums never get there). */
 export function readVarint(buf: Uint8Array, pos: number): [value: number, next: number] {
   let value = 0;
@@ -50,10 +53,9 @@ export function readFields(buf: Uint8Array): ProtobufField[] {
     const number = Math.floor(key / 8);
     const wireType = key % 8;
     if (number === 0) throw new ProtobufError('field number 0');
-    const empty = buf.subarray(0, 0);
     if (wireType === WIRE_VARINT) {
       const [v, next] = readVarint(buf, pos);
-      fields.push({ number, wireType, varint: v, bytes: empty });
+      fields.push({ number, wireType, varint: v, bytes: NO_BYTES });
       pos = next;
     } else if (wireType === WIRE_FIXED64 || wireType === WIRE_FIXED32) {
       const size = wireType === WIRE_FIXED64 ? 8 : 4;
@@ -76,16 +78,24 @@ function viewOf(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+/** Eight bytes to read a float or double through, rather than a DataView per field (an event file has 100 000s). */
+const scratch = new DataView(new ArrayBuffer(8));
+
+function scratchOf(bytes: Uint8Array): DataView {
+  for (let i = 0; i < bytes.length; i++) scratch.setUint8(i, bytes[i]);
+  return scratch;
+}
+
 /** A `float` field (fixed32), little-endian. */
 export function fieldFloat(f: ProtobufField): number {
   if (f.wireType !== WIRE_FIXED32) throw new ProtobufError(`field ${f.number} is not a float`);
-  return viewOf(f.bytes).getFloat32(0, true);
+  return scratchOf(f.bytes).getFloat32(0, true);
 }
 
 /** A `double` field (fixed64), little-endian. */
 export function fieldDouble(f: ProtobufField): number {
   if (f.wireType !== WIRE_FIXED64) throw new ProtobufError(`field ${f.number} is not a double`);
-  return viewOf(f.bytes).getFloat64(0, true);
+  return scratchOf(f.bytes).getFloat64(0, true);
 }
 
 /** Packed (or a single unpacked) repeated float/double values. */
@@ -109,8 +119,15 @@ export function littleEndianFloats(bytes: Uint8Array, width: 4 | 8): number[] {
 
 const utf8 = new TextDecoder('utf-8');
 
+/** Longest string read byte by byte: tags are short, and TextDecoder's per-call cost dominates for them. */
+const MAX_SHORT_STRING = 64;
+
 /** A `string` field. */
 export function fieldString(f: ProtobufField): string {
   if (f.wireType !== WIRE_LENGTH_DELIMITED) throw new ProtobufError(`field ${f.number} is not a string`);
-  return utf8.decode(f.bytes);
+  const { bytes } = f;
+  if (bytes.length <= MAX_SHORT_STRING && bytes.every((b) => b < 0x80)) {
+    return String.fromCharCode.apply(null, bytes as unknown as number[]); // ASCII: one code unit per byte
+  }
+  return utf8.decode(bytes);
 }

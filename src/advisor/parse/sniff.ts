@@ -58,15 +58,40 @@ function sniffCsv(text: string): Format | null {
 const HF_DICT_LOSS = /['"](?:eval_|train_)?loss['"]\s*:/;
 const HF_DICT_EPOCH = /['"](?:epoch|step)['"]\s*:/;
 
+/** JSON's own whitespace: what `JSON.parse` skips around a document (`trim()` also drops NBSP, BOM, …). */
+function isJsonWhitespace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
+
+/** Whether `JSON.parse(text)` reads the same document as `JSON.parse(text.trim())`: only JSON whitespace around. */
+function trimsToJson(text: string, trimmed: string): boolean {
+  let start = 0;
+  let end = text.length;
+  while (start < end && isJsonWhitespace(text.charCodeAt(start))) start++;
+  while (end > start && isJsonWhitespace(text.charCodeAt(end - 1))) end--;
+  return end - start === trimmed.length;
+}
+
+/** A part's format, and the JSON document sniffing parsed, for the parser to reuse (it is the same document). */
+export interface Sniffed {
+  format: Format;
+  json?: unknown;
+}
+
 /**
  * The format of one upload part, from its bytes (and their text, when the caller has already decoded them).
  * @example sniffFormat({ bytes: new TextEncoder().encode('epoch,loss\n0,0.9\n') }) // 'keras-csv'
  * @throws AdvisorInputError('unknown_format') when nothing fits, ('malformed') when the part is empty
  */
 export function sniffFormat(part: UploadPart, decoded?: string): Format {
+  return sniffUpload(part, decoded).format;
+}
+
+/** `sniffFormat`, also handing back the parsed JSON document when there is one. */
+export function sniffUpload(part: UploadPart, decoded?: string): Sniffed {
   const { bytes } = part;
   if (bytes.length === 0) throw new AdvisorInputError('malformed', 'the upload is empty');
-  if (hasTfRecordHeader(bytes)) return 'tensorboard';
+  if (hasTfRecordHeader(bytes)) return { format: 'tensorboard' };
   const text = decoded ?? decodeText(bytes);
   if (text.trim() === '') throw new AdvisorInputError('malformed', 'the upload is empty');
   if (looksBinary(text)) {
@@ -84,7 +109,7 @@ export function sniffFormat(part: UploadPart, decoded?: string): Format {
     }
     if (parsed) {
       const format = sniffJsonDocument(doc);
-      if (format) return format;
+      if (format) return trimsToJson(text, trimmed) ? { format, json: doc } : { format };
       throw new AdvisorInputError(
         'unknown_format',
         'JSON with none of the known shapes: `metrics` (canonical), metric arrays (Keras history), ' +
@@ -93,11 +118,11 @@ export function sniffFormat(part: UploadPart, decoded?: string): Format {
     }
   }
   const csv = sniffCsv(text);
-  if (csv) return csv;
+  if (csv) return { format: csv };
   const sample = text.slice(0, 2_000_000);
-  if (hasKerasEpochLines(sample)) return 'keras-text';
-  if (HF_DICT_LOSS.test(sample) && HF_DICT_EPOCH.test(sample)) return 'hf-trainer-state';
-  if (hasGenericEpochLines(sample)) return 'keras-text';
+  if (hasKerasEpochLines(sample)) return { format: 'keras-text' };
+  if (HF_DICT_LOSS.test(sample) && HF_DICT_EPOCH.test(sample)) return { format: 'hf-trainer-state' };
+  if (hasGenericEpochLines(sample)) return { format: 'keras-text' };
   throw new AdvisorInputError(
     'unknown_format',
     'unrecognised upload: expected JSON, a metrics CSV, a TensorBoard event file or Keras console output',

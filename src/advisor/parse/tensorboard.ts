@@ -5,7 +5,7 @@
  */
 import { AdvisorInputError, type ParsedUpload, type Series } from '../types';
 import { maskedCrc32c } from './crc32c';
-import { addSeries, assertSeriesCount, assertSeriesLength, createLog } from './log';
+import { addSeries, assertSeriesCount, assertSeriesLength, createLog, SeriesBuilder } from './log';
 import {
   fieldFloat,
   fieldString,
@@ -94,6 +94,43 @@ function eventScalars(data: Uint8Array): { step: number; scalars: Array<[string,
 }
 
 /**
+ * One tag's points in file order while its steps increase (a long run has 100 000s: no map entry per point);
+ * from the first step that goes back (a restart), by step, the later value replacing the earlier one.
+ */
+interface TagPoints {
+  steps: SeriesBuilder;
+  values: SeriesBuilder;
+  byStep: Map<number, number> | null;
+}
+
+function addPoint(points: TagPoints, step: number, value: number): void {
+  const { steps, values } = points;
+  if (points.byStep === null && (steps.length === 0 || step > steps.numbers()[steps.length - 1])) {
+    steps.push(step);
+    values.push(value);
+    return;
+  }
+  points.byStep ??= byStepOf(points);
+  points.byStep.set(step, value);
+}
+
+/** A tag's points by step. */
+function byStepOf(points: TagPoints): Map<number, number> {
+  if (points.byStep) return points.byStep;
+  const steps = points.steps.numbers();
+  const values = points.values.numbers();
+  const byStep = new Map<number, number>();
+  for (let i = 0; i < steps.length; i++) byStep.set(steps[i], values[i]);
+  return byStep;
+}
+
+function sameNumbers(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
  * Parses an event file; records with a bad data CRC or an undecodable Event are skipped with a warning,
  * a truncated last record too, and a bad length CRC ends the read (the framing can no longer be trusted).
  * @example parseTensorBoard(eventFileBytes).runs[0].metrics.loss // [0.9, 0.6, …] from `epoch_loss`
@@ -101,7 +138,7 @@ function eventScalars(data: Uint8Array): { step: number; scalars: Array<[string,
 export function parseTensorBoard(bytes: Uint8Array): ParsedUpload {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const warnings: string[] = [];
-  const byTag = new Map<string, Map<number, number>>();
+  const byTag = new Map<string, TagPoints>();
   let crcFailures = 0;
   let undecodable = 0;
   let records = 0;
@@ -143,11 +180,11 @@ export function parseTensorBoard(bytes: Uint8Array): ParsedUpload {
       let points = byTag.get(tag);
       if (points === undefined) {
         assertSeriesCount(byTag.size + 1);
-        points = new Map();
+        points = { steps: new SeriesBuilder(), values: new SeriesBuilder(), byStep: null };
         byTag.set(tag, points);
       }
-      points.set(event.step, value); // a rewritten step (restart) replaces the earlier value
-      assertSeriesLength(points.size, tag);
+      addPoint(points, event.step, value);
+      assertSeriesLength(points.byStep ? points.byStep.size : points.steps.length, tag);
     }
   }
   if (crcFailures === 1) warnings.push('1 TensorBoard record failed its CRC and was skipped');
@@ -163,12 +200,20 @@ export function parseTensorBoard(bytes: Uint8Array): ParsedUpload {
     warnings.push(`per-batch tags (${left}) were left out in favour of the per-epoch ones`);
   }
   const log = createLog('tensorboard', epochTags.length > 0 ? 'epoch' : 'step');
-  const steps = [...new Set(chosen.flatMap((t) => [...(byTag.get(t)?.keys() ?? [])]))].sort((a, b) => a - b);
-  assertSeriesLength(steps.length, 'steps');
-  for (const tag of chosen) {
-    const points = byTag.get(tag) as Map<number, number>;
-    const series: Series = steps.map((s) => (points.has(s) ? (points.get(s) as number) : null));
-    addSeries(log, tag, series);
+  const tagPoints = chosen.map((t) => byTag.get(t) as TagPoints);
+  const firstSteps = tagPoints.length > 0 ? tagPoints[0].steps.numbers() : new Float64Array(0);
+  if (tagPoints.every((p) => p.byStep === null && sameNumbers(p.steps.numbers(), firstSteps))) {
+    // the usual file: every tag logged at the same increasing steps, so the values are the series as they are
+    assertSeriesLength(firstSteps.length, 'steps');
+    chosen.forEach((tag, i) => addSeries(log, tag, tagPoints[i].values.toSeries()));
+  } else {
+    const maps = tagPoints.map(byStepOf);
+    const steps = [...new Set(maps.flatMap((m) => [...m.keys()]))].sort((a, b) => a - b);
+    assertSeriesLength(steps.length, 'steps');
+    chosen.forEach((tag, i) => {
+      const series: Series = steps.map((s) => (maps[i].has(s) ? (maps[i].get(s) as number) : null));
+      addSeries(log, tag, series);
+    });
   }
   log.warnings.push(...warnings);
   return { runs: [log], warnings: [] };

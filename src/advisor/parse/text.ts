@@ -309,6 +309,23 @@ export function splitLines(text: string): string[] {
 }
 
 /**
+ * Whether some line of the text (as `splitLines` splits it) passes `test`, without splitting the whole text: a
+ * format is usually recognised on its first lines.
+ * @example someLine('a\r\nEpoch 1/2', (l) => l.startsWith('Epoch')) // true
+ */
+export function someLine(text: string, test: (line: string) => boolean): boolean {
+  let start = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = text.charCodeAt(i); // NaN past the end
+    if (i < text.length && c !== 10 && c !== 13) continue;
+    if (test(text.slice(start, i))) return true;
+    if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+    start = i + 1;
+  }
+  return false;
+}
+
+/**
  * The first `count` lines of text, as `splitLines` would give them, without splitting the rest.
  * @example firstLines('a\r\nb\nc', 2) // ['a', 'b']
  */

@@ -32,8 +32,11 @@ export function isModelDocument(doc: unknown): boolean {
  * @example parseTfjsModel(bytes('{"modelTopology":{"class_name":"Sequential","config":{"layers":[]}}}')).runs[0].model
  *   // { class_name: 'Sequential', config: { layers: [] } }
  */
-export function parseTfjsModel(bytes: Uint8Array, text = decodeText(bytes)): ParsedUpload {
-  const doc = parseLenientJson(text);
+export function parseTfjsModel(
+  bytes: Uint8Array,
+  text = decodeText(bytes),
+  doc = parseLenientJson(text),
+): ParsedUpload {
   if (!isModelDocument(doc)) {
     throw new AdvisorInputError(
       'malformed',
