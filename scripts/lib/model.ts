@@ -31,6 +31,8 @@ export interface ArchitectureConfig {
   /** Dropout rate after each pooling and before every dense layer; 0 disables. */
   dropout: number;
   initializer: string;
+  /** Constant initial bias of the hidden conv/dense layers (0 or absent = zeros); only without batch norm. */
+  biasInit?: number;
 }
 
 export const DEFAULT_ARCHITECTURE: ArchitectureConfig = {
@@ -121,6 +123,7 @@ export function buildModel(arch: ArchitectureConfig, inputShape: [number, number
   let layerSeed = seed;
   const nextSeed = () => (layerSeed === undefined ? undefined : ++layerSeed);
   const init = () => seededInitializer(arch.initializer, nextSeed()) as never;
+  const biasInit = arch.biasInit ? { biasInitializer: tfl.initializers.constant({ value: arch.biasInit }) } : {};
   arch.conv.forEach((spec, i) => {
     const n = i + 1;
     model.add(
@@ -133,6 +136,7 @@ export function buildModel(arch: ArchitectureConfig, inputShape: [number, number
         // The batch-norm offset replaces the bias.
         useBias: !arch.batchNorm,
         kernelInitializer: init(),
+        ...biasInit,
         ...(i === 0 ? { inputShape } : {}),
       }),
     );
@@ -149,7 +153,7 @@ export function buildModel(arch: ArchitectureConfig, inputShape: [number, number
   else model.add(tfl.layers.flatten({ name: 'flatten' }));
   arch.dense.forEach((units, i) => {
     const n = i + 1;
-    model.add(tfl.layers.dense({ name: `dense${n}`, units, useBias: !arch.batchNorm, kernelInitializer: init() }));
+    model.add(tfl.layers.dense({ name: `dense${n}`, units, useBias: !arch.batchNorm, kernelInitializer: init(), ...biasInit }));
     if (arch.batchNorm) model.add(tfl.layers.batchNormalization({ name: `dense_bn${n}` }));
     model.add(activationLayer(arch, `dense_act${n}`, false));
     if (arch.dropout > 0) model.add(tfl.layers.dropout({ rate: arch.dropout, name: `dense_drop${n}` }));

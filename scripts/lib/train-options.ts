@@ -118,6 +118,7 @@ const FLAGS = {
   'no-batch-norm': { type: 'boolean' },
   dropout: { type: 'string' },
   initializer: { type: 'string' },
+  'bias-init': { type: 'string' },
   shift: { type: 'string' },
   flip: { type: 'boolean' },
   brightness: { type: 'string' },
@@ -150,7 +151,7 @@ export const USAGE = `npm run train -- --dataset fashion-mnist|mnist|DIR [option
   model      --conv 32,32,M,64,64,M (FILTERS[:KERNEL[:STRIDE[:PADDING]]], M/A = max/avg pool)  --kernel-size 3
              --stride 1  --padding same|valid  --head global_average|global_max|flatten  --dense 64[,32]
              --activation relu|leaky_relu|elu|prelu|sigmoid|tanh  --leaky-alpha 0.1  --batch-norm | --no-batch-norm
-             --dropout 0.2  --initializer heNormal
+             --dropout 0.2  --initializer heNormal  --bias-init=0 (constant hidden-layer bias, without batch norm)
   training   --epochs 12  --batch-size 64  --optimizer sgd|momentum|adam|rmsprop  --lr 0.002  --momentum 0.9
              --l2 0 (weight decay)  --schedule constant|step|cosine|reduce_on_plateau  --lr-factor 0.5
              --lr-step-epochs 5  --lr-patience 2  --min-lr 1e-5  --warmup-epochs 0  --early-stopping PATIENCE
@@ -262,6 +263,7 @@ export function parseTrainArgs(argv: string[]): { options: TrainOptions; help: b
         leakyAlpha: num(v['leaky-alpha'], 'leaky-alpha'),
         dropout: num(v.dropout, 'dropout'),
         initializer: v.initializer,
+        biasInit: num(v['bias-init'], 'bias-init'),
       }),
       ...(v['batch-norm'] ? { batchNorm: true } : {}),
       ...(v['no-batch-norm'] ? { batchNorm: false } : {}),

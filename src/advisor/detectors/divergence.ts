@@ -11,10 +11,16 @@ const RISE_OVER_PROGRESS = 0.3;
 const RISE_FROM_START = 0.5;
 /** The rise must stand out of the point-to-point noise by this many standard errors. */
 const RISE_Z = 3;
+/**
+ * A fresh k-class classifier starts near ln k; a training loss this many times above it from the first epoch on means
+ * the first steps already blew the model up (confidently wrong), before any curve could show the climb.
+ */
+export const ABOVE_CHANCE = 3;
 
 /**
  * `divergence`: the training loss (validation loss only when no training loss is logged) goes back up after making
- * progress, or climbs from the start, or turns NaN after progress. Judged on the smoothed curve, not one bad epoch.
+ * progress, or climbs from the start, or turns NaN after progress, or sits far above chance level ln k from the first
+ * epochs on. Judged on the smoothed curve, not one bad epoch.
  */
 export function detectDivergence(ctx: DetectorContext): Finding[] {
   const c = ctx.loss && ctx.loss.y.length > 0 ? ctx.loss : ctx.valLoss;
@@ -41,6 +47,15 @@ export function detectDivergence(ctx: DetectorContext): Finding[] {
   const end = mean(c.y, m - w);
   const se = c.noise / Math.sqrt(w) + 1e-12;
   const mi = argmin(s);
+
+  const chance = ctx.numClasses !== null ? Math.log(ctx.numClasses) : null;
+  if (chance !== null && s[0] > ABOVE_CHANCE * chance && end > ABOVE_CHANCE * chance) {
+    const onset = c.y.findIndex((v) => v > ABOVE_CHANCE * chance);
+    return [
+      finding('divergence', 'critical', c.x[onset], 0.8, `${c.name} blew up in the first ${unit}s`,
+        `${c.name} is ${fmt(c.y[onset])} at ${unit} ${c.x[onset]} and ${fmt(end)} at the end, ${fmt(end / chance)}× the ${fmt(chance)} (ln ${ctx.numClasses}) an untrained ${ctx.numClasses}-class model starts at`),
+    ];
+  }
 
   if (mi === 0 || start - s[mi] < 2 * se) {
     const rise = end - start;

@@ -1,6 +1,6 @@
 import type { DetectorContext } from '../context';
 import { finding } from '../finding';
-import { fmt, pct } from '../series';
+import { fmt, pct, type Curve } from '../series';
 import type { Finding } from '../types';
 
 /** Learning rates below these make the optimizer crawl on typical CNN problems. */
@@ -12,17 +12,17 @@ const STEADY_DESCENT = 0.7;
 /** … and the last third descends at least this fast relative to the first third (no deceleration: not converging). */
 const NO_DECELERATION = 0.5;
 const MIN_POINTS = 5;
+/** The validation fallback needs a longer run: a few epochs of slow validation descent are just an early start. */
+const VAL_MIN_POINTS = 8;
 
 /**
- * `lr_too_low`: the loss crawls — it descends steadily without slowing down but has covered < 30 % of its start by the
- * end. A declared rate below the optimizer's usual lower bound raises the confidence.
+ * A crawl: the smoothed curve fell by less than 30 % of its start yet steadily and without slowing down. The plateau
+ * detector asks this too, because a slow enough crawl also fits inside its flatness band.
  */
-export function detectLrTooLow(ctx: DetectorContext): Finding[] {
-  if (ctx.earlier.some((f) => ['divergence', 'nan_loss', 'stuck_at_chance', 'plateau'].includes(f.id) && f.severity !== 'info')) return [];
-  const c = ctx.loss && ctx.loss.y.length >= MIN_POINTS ? ctx.loss : ctx.valLoss;
-  if (!c || c.y.length < MIN_POINTS) return [];
+export function crawlOf(c: Curve): { progress: number; firstSlope: number; lastSlope: number } | null {
   const s = c.s;
   const m = s.length;
+  if (m < MIN_POINTS) return null;
   const progress = (s[0] - s[m - 1]) / Math.max(Math.abs(s[0]), 1e-12);
   let down = 0;
   for (let i = 1; i < m; i++) if (s[i] < s[i - 1]) down++;
@@ -30,7 +30,34 @@ export function detectLrTooLow(ctx: DetectorContext): Finding[] {
   const firstSlope = (s[0] - s[third]) / third;
   const lastSlope = (s[m - 1 - third] - s[m - 1]) / third;
   const crawling = progress > 0 && progress < CRAWL_MAX_PROGRESS && down / (m - 1) >= STEADY_DESCENT && lastSlope > 0 && lastSlope >= NO_DECELERATION * firstSlope;
-  if (!crawling) return [];
+  return crawling ? { progress, firstSlope, lastSlope } : null;
+}
+
+/**
+ * The loss curve that crawls: the training loss, else the validation loss (no dropout or minibatch noise, so it shows a
+ * crawl the noisy training curve hides) as long as the training loss has not made real progress either.
+ */
+export function crawlingLoss(ctx: DetectorContext): { curve: Curve; progress: number; firstSlope: number; lastSlope: number } | null {
+  const train = ctx.loss && ctx.loss.y.length >= MIN_POINTS ? ctx.loss : undefined;
+  const trainCrawl = train ? crawlOf(train) : null;
+  if (trainCrawl) return { curve: train!, ...trainCrawl };
+  if (!ctx.valLoss || ctx.valLoss.y.length < VAL_MIN_POINTS) return null;
+  if (train && (train.s[0] - train.s[train.s.length - 1]) / Math.max(Math.abs(train.s[0]), 1e-12) >= CRAWL_MAX_PROGRESS) return null;
+  const valCrawl = crawlOf(ctx.valLoss);
+  return valCrawl ? { curve: ctx.valLoss, ...valCrawl } : null;
+}
+
+/**
+ * `lr_too_low`: the loss crawls — it descends steadily without slowing down but has covered < 30 % of its start by the
+ * end. A declared rate below the optimizer's usual lower bound raises the confidence.
+ */
+export function detectLrTooLow(ctx: DetectorContext): Finding[] {
+  if (ctx.earlier.some((f) => ['divergence', 'nan_loss', 'stuck_at_chance', 'plateau'].includes(f.id) && f.severity !== 'info')) return [];
+  const crawl = crawlingLoss(ctx);
+  if (!crawl) return [];
+  const { curve: c, progress, firstSlope, lastSlope } = crawl;
+  const s = c.s;
+  const m = s.length;
   const opt = String(ctx.log.run?.optimizer ?? '').toLowerCase();
   const bound = LR_LOWER[opt];
   const lr = ctx.learningRate0;

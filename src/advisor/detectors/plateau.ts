@@ -2,6 +2,7 @@ import type { DetectorContext } from '../context';
 import { finding } from '../finding';
 import { edgeWindow, fmt, mean, pct, smoothingHalfWidth, span, type Curve } from '../series';
 import type { Finding } from '../types';
+import { crawlingLoss } from './lr-too-low';
 
 const MIN_POINTS = 8;
 /** The smoothed loss stays inside a band of this relative width (or 2 standard errors of its noise) … */
@@ -51,7 +52,8 @@ export function detectPlateau(ctx: DetectorContext): Finding[] {
   const c = ctx.loss && ctx.loss.y.length >= MIN_POINTS ? ctx.loss : ctx.valLoss;
   if (!c) return [];
   const p = flatTail(c);
-  if (!p) return [];
+  // A steady, undecelerated descent is a crawl (lr_too_low), however slow: not a plateau.
+  if (!p || crawlingLoss(ctx)) return [];
   const m = c.y.length;
   const acc = ctx.accuracy ?? ctx.valAccuracy;
   let high: boolean;
