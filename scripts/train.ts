@@ -42,7 +42,9 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   try {
-    const result = await train(options, { runId, command: resumeState?.command ?? commandLine(argv), store, log, interrupted: () => interrupted }, resumeState);
+    // A resumed run that changes --epochs is recorded as the original command followed by the resume.
+    const command = !resumeState ? commandLine(argv) : argv.includes('--epochs') ? `${resumeState.command} && ${commandLine(argv)}` : resumeState.command;
+    const result = await train(options, { runId, command, store, log, interrupted: () => interrupted }, resumeState);
     if (result.status === 'failed') {
       log(`run ${runId} failed: ${result.error}`);
       log(`resume with: npm run train -- --resume ${runId}`);

@@ -66,7 +66,7 @@ export const DEFAULT_OPTIONS: TrainOptions = {
   validationFraction: 0.1,
   testFraction: 0.2,
   limit: 0,
-  epochs: 12,
+  epochs: 15,
   batchSize: 64,
   optimizer: 'adam',
   learningRate: 0.002,
@@ -148,11 +148,11 @@ export const USAGE = `npm run train -- --dataset fashion-mnist|mnist|DIR [option
 
   data       --dataset NAME|DIR  --validation-split 0.1  --test-split 0.2 (DIR)  --image-size 28 --channels 1 (DIR)
              --limit N (first N training images)  --shift PX  --flip  --brightness F  --seed 42
-  model      --conv 32,32,M,64,64,M (FILTERS[:KERNEL[:STRIDE[:PADDING]]], M/A = max/avg pool)  --kernel-size 3
+  model      --conv 24,M,48,48,M,96 (FILTERS[:KERNEL[:STRIDE[:PADDING]]], M/A = max/avg pool)  --kernel-size 3
              --stride 1  --padding same|valid  --head global_average|global_max|flatten  --dense 64[,32]
              --activation relu|leaky_relu|elu|prelu|sigmoid|tanh  --leaky-alpha 0.1  --batch-norm | --no-batch-norm
              --dropout 0.2  --initializer heNormal  --bias-init=0 (constant hidden-layer bias, without batch norm)
-  training   --epochs 12  --batch-size 64  --optimizer sgd|momentum|adam|rmsprop  --lr 0.002  --momentum 0.9
+  training   --epochs 15  --batch-size 64  --optimizer sgd|momentum|adam|rmsprop  --lr 0.002  --momentum 0.9
              --l2 0 (weight decay)  --schedule constant|step|cosine|reduce_on_plateau  --lr-factor 0.5
              --lr-step-epochs 5  --lr-patience 2  --min-lr 1e-5  --warmup-epochs 0  --early-stopping PATIENCE
   runtime    --backend wasm|tensorflow|cpu  --config file.json  --resume RUN_ID  --checkpoint-dir checkpoints

@@ -22,6 +22,8 @@ import { modelIdFor, type TrainOptions } from './train-options.js';
 const PROBE_SIZE = 256;
 /** Images in the fixed gradient-norm batch (a backward pass: kept small). */
 const GRAD_BATCH_SIZE = 64;
+/** Training steps between yields to the event loop (signal handlers, store writes). */
+const YIELD_EVERY_STEPS = 1;
 /** Inference batch for validation and test (no gradients: larger is faster). */
 const EVAL_BATCH = 500;
 
@@ -265,6 +267,8 @@ export async function train(options: TrainOptions, ctx: TrainContext, resumeStat
     epochsWithoutImprovement: 0,
   };
   if (resumeState) {
+    state.command = ctx.command;
+    state.options = options;
     model = await loadLayersModel(join(dir, 'current'));
     const trainable = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
     // Build the optimizer's slots in the same order as the training step, then overwrite them from the checkpoint.
@@ -311,6 +315,8 @@ export async function train(options: TrainOptions, ctx: TrainContext, resumeStat
       let seen = 0;
       let before: Map<string, tf.Tensor> | undefined;
       for (let step = 0; step < stepsPerEpoch; step++) {
+        // Steps are synchronous (wasm): yield now and then so SIGINT/SIGTERM handlers get to run.
+        if (step % YIELD_EVERY_STEPS === 0) await new Promise((resolve) => setImmediate(resolve));
         if (ctx.interrupted?.()) throw new TrainingStopped(`interrupted during epoch ${epoch}`, 'interrupted');
         const from = step * options.batchSize;
         const count = Math.min(options.batchSize, data.train.n - from);

@@ -1,6 +1,5 @@
 // `npm run eval` of the committed default model: a deterministic property of committed files, not a timing.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
@@ -11,7 +10,7 @@ const FASHION_MNIST_TARGET = 0.925;
 const MNIST_TARGET = 0.985;
 
 describe('npm run eval', () => {
-  it.runIf(existsSync('models/fashion-mnist/manifest.json'))('the default fashion-mnist model reaches ≥ 92.5 % on the 10 000 held-out images', async () => {
+  it('the default fashion-mnist model reaches ≥ 92.5 % on the 10 000 held-out images', async () => {
     const { stdout } = await run('npx', ['tsx', 'scripts/eval.ts', '--model', 'fashion-mnist', '--json'], { timeout: 170_000 });
     const result = JSON.parse(stdout.trim().split('\n').at(-1)!);
     expect(result).toMatchObject({ model: 'fashion-mnist', dataset: 'fashion-mnist', split: 'test', n: 10000 });
@@ -19,7 +18,7 @@ describe('npm run eval', () => {
     expect(result.top1).toBeGreaterThanOrEqual(FASHION_MNIST_TARGET);
   }, 180_000);
 
-  it.runIf(existsSync('models/mnist/manifest.json'))('the mnist model reaches ≥ 98.5 % on its held-out 20 %', async () => {
+  it('the mnist model reaches ≥ 98.5 % on its held-out 20 %', async () => {
     const { stdout } = await run('npx', ['tsx', 'scripts/eval.ts', '--model', 'mnist', '--json'], { timeout: 110_000 });
     const result = JSON.parse(stdout.trim().split('\n').at(-1)!);
     expect(result).toMatchObject({ model: 'mnist', dataset: 'mnist', split: 'test', n: 2000 });
