@@ -1,6 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { adviseUpload } from '../advisor/advise';
 import { MAX_UPLOAD_BYTES, parseUpload, type UploadPart } from '../advisor/parse';
 import { renderPlotSvg } from '../advisor/plot';
@@ -10,6 +9,7 @@ import { getAdvice, insertAdvice } from '../db/advice';
 import type { AppEnv } from '../env';
 import { ProblemError, type ProblemKind } from '../problems';
 import { AdviceSchema } from './advice-schema';
+import { limitBody } from './limit-body';
 import { PathId, problemResponse } from './openapi-parts';
 
 const svg = { 'image/svg+xml': { schema: z.string().openapi({ description: 'The curves with the findings marked' }) } };
@@ -20,13 +20,8 @@ const postAdvise = createRoute({
   path: '/advise',
   summary: 'Diagnose a training log and recommend hyperparameter changes',
   middleware: [
-    bodyLimit({
-      // Multipart framing on top of the 10 MB the parsers accept.
-      maxSize: MAX_UPLOAD_BYTES + 64 * 1024,
-      onError: () => {
-        throw new ProblemError('body-too-large', `the upload is over ${MAX_UPLOAD_BYTES} bytes`);
-      },
-    }),
+    // Multipart framing on top of the 10 MB the parsers accept.
+    limitBody(MAX_UPLOAD_BYTES + 64 * 1024, 'the upload'),
   ] as const,
   request: {
     query: z.object({

@@ -1,6 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { createRouter } from '../app-factory';
 import type { AppEnv } from '../env';
 import { classifyImage } from '../model/classify';
@@ -8,6 +7,7 @@ import { ImageInputError } from '../model/image';
 import type { LoadedModel } from '../model/loaded-model';
 import { models } from '../model/service';
 import { problemBody, ProblemError, ProblemSchema, type ProblemKind } from '../problems';
+import { limitBody } from './limit-body';
 import { problemResponse } from './openapi-parts';
 
 /** Request body cap for /classify: room for a 16-megapixel JPEG, far below the 128 MB isolate. */
@@ -31,12 +31,7 @@ const route = createRoute({
   path: '/classify',
   summary: 'Classify an image (raw body) or several (multipart `image` fields)',
   middleware: [
-    bodyLimit({
-      maxSize: MAX_CLASSIFY_BODY_BYTES,
-      onError: () => {
-        throw new ProblemError('body-too-large', `the body is over ${MAX_CLASSIFY_BODY_BYTES} bytes`);
-      },
-    }),
+    limitBody(MAX_CLASSIFY_BODY_BYTES),
   ] as const,
   request: {
     query: z.object({
