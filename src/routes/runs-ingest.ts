@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { createRouter } from '../app-factory';
 import { EpochRecordSchema, RunRecordSchema } from '../db/records';
 import { runExists, upsertEpochs, upsertRun } from '../db/runs';
@@ -72,6 +73,11 @@ const postEpochs = createRoute({
   },
 });
 
+/** 201 for a new record, 200 for a replaced one (the upsert contract of PUT). */
+function writeResult(c: Context, id: string, status: 'created' | 'updated') {
+  return status === 'created' ? c.json({ id, status }, 201) : c.json({ id, status }, 200);
+}
+
 async function assertRunExists(db: D1Database, id: string) {
   if (!(await runExists(db, id))) throw new ProblemError('unknown-run', `no run "${id}"; PUT /runs/${id} first`);
 }
@@ -80,7 +86,7 @@ export const runIngestRoutes = createRouter()
   .openapi(putRun, async (c) => {
     const { id } = c.req.valid('param');
     const status = await upsertRun(c.env.DB, id, c.req.valid('json'));
-    return status === 'created' ? c.json({ id, status }, 201) : c.json({ id, status }, 200);
+    return writeResult(c, id, status);
   })
   .openapi(putEpoch, async (c) => {
     const { id, n } = c.req.valid('param');
@@ -90,8 +96,7 @@ export const runIngestRoutes = createRouter()
     }
     await assertRunExists(c.env.DB, id);
     const { created } = await upsertEpochs(c.env.DB, id, [{ ...body, epoch: n }]);
-    const status = created.length ? ('created' as const) : ('updated' as const);
-    return status === 'created' ? c.json({ id, status }, 201) : c.json({ id, status }, 200);
+    return writeResult(c, id, created.length ? 'created' : 'updated');
   })
   .openapi(postEpochs, async (c) => {
     const { id } = c.req.valid('param');

@@ -5,10 +5,10 @@ import encodeJpeg, { init as initJpegEncoder } from '@jsquash/jpeg/encode.js';
 import encodePng, { init as initPngEncoder } from '@jsquash/png/encode.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadHeldOutSplit } from '../../scripts/lib/datasets';
+import { readModelFolder } from '../../scripts/lib/model-folder';
 import { classifyImage } from '../../src/model/classify';
 import { compileWasmFromPackage, initNodeImageCodecs } from '../../src/model/image/codecs-node';
 import { loadBundledModel, type LoadedModel } from '../../src/model/loaded-model';
-import { ModelManifestSchema } from '../../src/model/manifest';
 import { initWasmBackend } from '../../src/model/wasm-backend';
 
 /** Every 10th held-out image: 1 000 images across all classes (the split is stored class by class). */
@@ -19,14 +19,8 @@ const PHOTO_SIDE = 256;
 let model: LoadedModel;
 
 async function loadDefaultModel(): Promise<LoadedModel> {
-  const dir = path.join(import.meta.dirname, '../../models/fashion-mnist');
-  const manifest = ModelManifestSchema.parse(JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')));
-  const modelJson = JSON.parse(readFileSync(path.join(dir, 'model.json'), 'utf8'));
-  const weights = modelJson.weightsManifest.flatMap((g: { paths: string[] }) => g.paths).map((p: string) => {
-    const bytes = readFileSync(path.join(dir, p));
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-  });
-  return loadBundledModel(manifest, { manifest, modelJson, weights });
+  const folder = readModelFolder(path.join(import.meta.dirname, '../../models/fashion-mnist'));
+  return loadBundledModel(folder.manifest, folder);
 }
 
 /** The image as a product photo: dark garment on white, upscaled to 256×256 (bilinear), RGBA. */

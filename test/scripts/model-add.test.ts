@@ -17,6 +17,7 @@ import { loadBundledModel } from '../../src/model/loaded-model';
 import { ModelManifestSchema, type ModelManifest } from '../../src/model/manifest';
 import { runModelAdd } from '../../scripts/lib/model-add/cli';
 import { inspectModelJson, parseTfjsModelJson } from '../../scripts/lib/model-add/inspect';
+import { readModelFolder } from '../../scripts/lib/model-folder';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Issue 2: the copied graph model matches plain tfjs ops on the cpu backend to 1e-5. */
@@ -169,9 +170,7 @@ function graphReference(input: Float32Array): Float32Array {
 /** Reads `models/ID/` the way the Worker bundle does and returns its manifest and a predict function (cpu backend). */
 async function loadCopied(id: string) {
   const dir = join(modelsDir, id);
-  const manifest = ModelManifestSchema.parse(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')));
-  const modelJson = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
-  const weights = (modelJson.weightsManifest as Array<{ paths: string[] }>).flatMap((g) => g.paths.map((p) => new Uint8Array(readFileSync(join(dir, p))).buffer));
+  const { manifest, modelJson, weights } = readModelFolder(dir);
   const loaded = await loadBundledModel({ ...manifest, outputs: 'probabilities' } as ModelManifest, { manifest, modelJson, weights });
   return { manifest, modelJson, predict: loaded.predict };
 }

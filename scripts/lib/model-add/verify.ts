@@ -3,9 +3,8 @@
  * shards in manifest order) on tfjs' pure-JS cpu backend, and runs one all-zero input through it. tfjs is imported
  * here, lazily, so the command's input errors come back before tfjs has loaded.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ModelManifest } from '../../../src/model/manifest';
+import { readModelFiles } from '../model-folder';
 
 /**
  * The model's raw output for a zero input (softmax is not applied, whatever `manifest.outputs` says).
@@ -18,13 +17,7 @@ export async function runZeroInput(dir: string, manifest: ModelManifest): Promis
   await import('@tensorflow/tfjs-backend-cpu');
   const { loadBundledModel } = await import('../../../src/model/loaded-model');
   if (!(await tf.setBackend('cpu'))) throw new Error('the tfjs cpu backend failed to initialize');
-  const modelJson = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { weightsManifest: Array<{ paths: string[] }> };
-  const weights = modelJson.weightsManifest.flatMap((group) =>
-    group.paths.map((path) => {
-      const bytes = readFileSync(join(dir, path));
-      return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-    }),
-  );
+  const { modelJson, weights } = readModelFiles(dir);
   const loaded = await loadBundledModel({ ...manifest, outputs: 'probabilities' }, { manifest, modelJson, weights });
   const [h, w, c] = manifest.inputShape;
   return loaded.predict(new Float32Array(h * w * c));
