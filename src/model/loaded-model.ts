@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
-import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
+import { GraphModel, loadGraphModel } from '@tensorflow/tfjs-converter';
 import type { BundledModel, ModelManifest } from './manifest';
+import { foldLayersModel } from './folded-layers';
 import { softmax } from './preprocess';
 
 export interface LoadedModel {
@@ -35,11 +36,11 @@ export async function loadBundledModel(manifest: ModelManifest, bundle: BundledM
   const handler = tf.io.fromMemory(artifacts);
   const model: LayersModel | GraphModel =
     json.format === 'graph-model' ? await loadGraphModel(handler) : await loadLayersModel(handler);
+  const run = forwardPass(model);
   const [h, w, c] = manifest.inputShape;
   const predict = (input: Float32Array): Float32Array => {
     const output = tf.tidy(() => {
-      const batch = tf.tensor4d(input, [1, h, w, c]);
-      const result = model.predict(batch) as tf.Tensor | tf.Tensor[];
+      const result = run(tf.tensor4d(input, [1, h, w, c]));
       return tf.reshape(Array.isArray(result) ? result[0] : result, [-1]);
     });
     const values = output.dataSync() as Float32Array;
@@ -48,6 +49,13 @@ export async function loadBundledModel(manifest: ModelManifest, bundle: BundledM
   };
   predict(new Float32Array(h * w * c)); // warm-up
   return { manifest, predict };
+}
+
+/** One batch through the model: a folded chain when possible (fewer kernels), else the model's own batch call. */
+function forwardPass(model: LayersModel | GraphModel): (batch: tf.Tensor4D) => tf.Tensor | tf.Tensor[] {
+  if (model instanceof GraphModel) return (batch) => model.execute(batch);
+  const folded = foldLayersModel(model);
+  return folded ? folded.run : (batch) => model.predictOnBatch(batch);
 }
 
 function concatenate(buffers: ArrayBuffer[]): ArrayBuffer {
