@@ -1,100 +1,160 @@
 /**
  * npm run bench:classify — classification latency inside workerd, measured from a client over loopback.
+ * Every Worker is the bundle `wrangler deploy --dry-run` builds, served by workerd through Miniflare (bench/workerd.ts).
  * 1. Inference only (bench/worker.ts): the default model on the wasm-SIMD and the cpu backend, in one run.
  *    Workers' clocks do not advance during compute, so time is taken by the client: per-request p50/p95 of one
  *    prediction (loopback HTTP included), and blocks of BLOCK predictions for the per-inference time (HTTP
  *    overhead amortised); the speed-up is the ratio of the block times.
- * 2. The real Worker: whole POST /classify of a 28×28 PNG, p50/p95.
- * 3. Cold start: the first /classify after `wrangler dev` reports ready, minus the warm p50.
+ * 2. The real Worker: whole POST /classify of a held-out 28×28 garment as PNG, JPEG and WebP, p50/p95, next to
+ *    GET /health as the floor of a loopback round trip.
+ * 3. Cold start: a fresh workerd per sample; the first /classify after it accepts requests, minus the warm p50.
+ * 4. For comparison, the same PNG request through `npm start` (`wrangler dev` and its proxy).
+ * The client is node:http with one kept-alive socket: Node's fetch (undici) added 0.3–1.4 ms per request against
+ * workerd here (GET /health p50 2.08 ms with fetch, 0.68 ms with node:http), which would hide the Worker's own time.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { encodeGrayPng } from './png';
+import { FASHION_FIXTURES } from '../test/fixtures/images/fashion-fixtures';
+import { buildBundle, serveBundle } from './workerd';
 
-const REQUESTS = 300;
+const COMPATIBILITY_DATE = '2026-04-20'; // as wrangler.toml and bench/wrangler.toml
+const REQUESTS = 500;
 const BLOCK = 200;
 const BLOCKS = 5;
+const COLD_SAMPLES = 5;
 
-function start(args: string[], port: number): { child: ChildProcess; ready: Promise<void>; stateDir: string } {
-  const stateDir = mkdtempSync(path.join(tmpdir(), 'edgetune-bench-'));
-  const child = spawn('npx', ['wrangler', 'dev', ...args, '--ip', '127.0.0.1', '--port', String(port), '--persist-to', stateDir], {
-    detached: true,
-    env: { ...process.env, CI: '1', WRANGLER_SEND_METRICS: 'false' },
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
+/** One request over the kept-alive socket; resolves when the whole response body has arrived. */
+function send(url: URL, init: { method?: string; type?: string; body?: Buffer } = {}): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const headers = init.body ? { 'content-type': init.type ?? 'application/octet-stream', 'content-length': init.body.length } : {};
+    const req = http.request(url, { method: init.method ?? 'GET', agent, headers }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode} from ${url}`))));
+    });
+    req.on('error', reject);
+    req.end(init.body);
   });
-  const ready = new Promise<void>((resolve, reject) => {
-    let output = '';
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Ready on')) resolve();
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`wrangler dev exited with ${code}:\n${output}`)));
-  });
-  return { child, ready, stateDir };
 }
 
-function stop(server: { child: ChildProcess; stateDir: string }) {
-  if (server.child.pid) process.kill(-server.child.pid, 'SIGTERM');
-  rmSync(server.stateDir, { recursive: true, force: true });
-}
-
-async function timed(request: () => Promise<Response>): Promise<number> {
+async function timed(request: () => Promise<void>): Promise<number> {
   const t0 = performance.now();
-  const res = await request();
-  await res.arrayBuffer();
-  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  await request();
   return performance.now() - t0;
 }
 
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
+async function samples(n: number, request: () => Promise<void>, warmUp = 50): Promise<number[]> {
+  for (let i = 0; i < warmUp; i++) await timed(request);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(await timed(request));
+  return out;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-const fmt = (ms: number) => ms.toFixed(3).padStart(9);
+const fmt = (ms: number) => ms.toFixed(3).padStart(8);
+const row = (name: string, values: number[]) => `${name.padEnd(36)}${fmt(percentile(values, 50))} ${fmt(percentile(values, 95))}`;
 
-async function benchBackends(base: string) {
-  const results: Record<string, { p50: number; p95: number; mean: number }> = {};
-  for (const backend of ['wasm', 'cpu']) {
-    const url = (n: number) => `${base}/infer?backend=${backend}&n=${n}`;
-    for (let i = 0; i < 20; i++) await timed(() => fetch(url(1))); // warm-up and model load
-    const single: number[] = [];
-    for (let i = 0; i < REQUESTS; i++) single.push(await timed(() => fetch(url(1))));
-    const blocks: number[] = [];
-    for (let i = 0; i < BLOCKS; i++) blocks.push((await timed(() => fetch(url(BLOCK)))) / BLOCK);
-    results[backend] = { p50: percentile(single, 50), p95: percentile(single, 95), mean: percentile(blocks, 50) };
+const garment = FASHION_FIXTURES[1]; // a held-out Trouser
+const IMAGES = {
+  png: { type: 'image/png', bytes: Buffer.from(garment.png, 'base64') },
+  jpeg: { type: 'image/jpeg', bytes: Buffer.from(garment.jpeg, 'base64') },
+  webp: { type: 'image/webp', bytes: Buffer.from(garment.webp, 'base64') },
+};
+const classify = (base: URL | string, image = IMAGES.png) => () =>
+  send(new URL('/classify', base), { method: 'POST', type: image.type, body: image.bytes });
+
+async function benchBackends() {
+  const bundle = buildBundle('bench/wrangler.toml');
+  const server = await serveBundle(bundle, COMPATIBILITY_DATE);
+  const results: Record<string, { single: number[]; perInference: number }> = {};
+  try {
+    for (const backend of ['wasm', 'cpu']) {
+      const url = (n: number) => new URL(`/infer?backend=${backend}&n=${n}`, server.url);
+      const single = await samples(REQUESTS, () => send(url(1)));
+      const blocks: number[] = [];
+      for (let i = 0; i < BLOCKS; i++) blocks.push((await timed(() => send(url(BLOCK)))) / BLOCK);
+      results[backend] = { single, perInference: percentile(blocks, 50) };
+    }
+  } finally {
+    await server.stop();
+    bundle.remove();
   }
   return results;
 }
 
+async function benchWorker() {
+  const bundle = buildBundle();
+  try {
+    const cold: number[] = [];
+    let warm: Record<string, number[]> = {};
+    for (let i = 0; i < COLD_SAMPLES; i++) {
+      const server = await serveBundle(bundle, COMPATIBILITY_DATE);
+      try {
+        cold.push(await timed(classify(server.url)));
+        if (i === 0) {
+          warm = { health: await samples(REQUESTS, () => send(new URL('/health', server.url))) };
+          for (const [format, image] of Object.entries(IMAGES)) warm[format] = await samples(REQUESTS, classify(server.url, image));
+        }
+      } finally {
+        await server.stop();
+      }
+    }
+    return { cold, warm, uploadSize: bundle.uploadSize };
+  } finally {
+    bundle.remove();
+  }
+}
+
+/** The PNG request through `wrangler dev` (what `npm start` serves), for comparison with workerd alone. */
+async function benchWranglerDev(): Promise<number[]> {
+  const stateDir = mkdtempSync(path.join(tmpdir(), 'edgetune-bench-'));
+  const child = spawn('npx', ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', '8792', '--persist-to', stateDir], {
+    detached: true,
+    env: { ...process.env, CI: '1', WRANGLER_SEND_METRICS: 'false' },
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let output = '';
+      const onData = (chunk: Buffer) => (output += chunk.toString()).includes('Ready on') && resolve();
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', onData);
+      child.on('exit', (code) => reject(new Error(`wrangler dev exited with ${code}:\n${output}`)));
+    });
+    return await samples(REQUESTS, classify('http://127.0.0.1:8792'));
+  } finally {
+    if (child.pid) process.kill(-child.pid, 'SIGTERM');
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+}
+
 async function main() {
-  const png = encodeGrayPng(28, 28, (x, y) => ((x - 14) ** 2 + (y - 14) ** 2 < 80 ? 220 : 10));
-  const classify = (base: string) => () => fetch(`${base}/classify`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: new Blob([png as Uint8Array<ArrayBuffer>]) });
-
-  const benchWorker = start(['-c', 'bench/wrangler.toml'], 8791);
-  await benchWorker.ready;
-  const backends = await benchBackends('http://127.0.0.1:8791');
-  stop(benchWorker);
-
-  const worker = start([], 8792);
-  await worker.ready;
-  const cold = await timed(classify('http://127.0.0.1:8792'));
-  const warm: number[] = [];
-  for (let i = 0; i < 20; i++) await timed(classify('http://127.0.0.1:8792'));
-  for (let i = 0; i < REQUESTS; i++) warm.push(await timed(classify('http://127.0.0.1:8792')));
-  stop(worker);
+  const backends = await benchBackends();
+  const worker = await benchWorker();
+  const wranglerDev = await benchWranglerDev();
 
   const { wasm, cpu } = backends;
-  console.log('default model inside workerd, ms: one prediction per request (incl. loopback HTTP) and per prediction in blocks of ' + BLOCK);
-  console.log('backend       request p50 request p95  inference');
-  for (const [name, r] of Object.entries(backends)) console.log(`${name.padEnd(13)}${fmt(r.p50)}   ${fmt(r.p95)}  ${fmt(r.mean)}`);
-  console.log(`wasm-SIMD speed-up over the cpu backend: ${(cpu.mean / wasm.mean).toFixed(1)}× (inference)`);
-  console.log(`whole POST /classify of a 28×28 PNG over loopback: p50 ${fmt(percentile(warm, 50))} ms, p95 ${fmt(percentile(warm, 95))} ms`);
-  console.log(`cold start (first /classify after ready − warm p50): ${fmt(cold - percentile(warm, 50))} ms (first request ${cold.toFixed(1)} ms)`);
+  console.log(`default model (${garment.name} fixture, 28×28) inside workerd, ms                   p50      p95`);
+  for (const [name, r] of Object.entries(backends)) console.log(row(`  ${name}: one prediction per request`, r.single));
+  console.log(`per inference (blocks of ${BLOCK}):  wasm ${fmt(wasm.perInference)}  cpu ${fmt(cpu.perInference)}`);
+  console.log(`wasm-SIMD speed-up over the cpu backend: ${(cpu.perInference / wasm.perInference).toFixed(1)}× (inference)`);
+  console.log('\nwhole request to the deploy bundle in workerd, ms           p50      p95');
+  console.log(row('  GET /health (loopback floor)', worker.warm.health));
+  for (const format of Object.keys(IMAGES)) console.log(row(`  POST /classify 28×28 ${format}`, worker.warm[format]));
+  console.log(row('  POST /classify png, wrangler dev', wranglerDev));
+  const warmPng = percentile(worker.warm.png, 50);
+  const coldStarts = worker.cold.map((first) => first - warmPng);
+  console.log(`\ncold start (first /classify after workerd is ready − warm p50), ${COLD_SAMPLES} fresh isolates: median ${fmt(percentile(coldStarts, 50))} ms, max ${fmt(Math.max(...coldStarts))} ms`);
+  console.log(`deploy bundle: ${worker.uploadSize}`);
+  agent.destroy();
 }
 
 main().catch((error) => {

@@ -211,34 +211,21 @@ export function registerWasmTrainingKernels(): void {
   // Replacing the backend's own Conv2DBackpropInput requires dropping its registration first.
   originalWasmConv2DBackpropInput = tf.getKernel(Conv2DBackpropInput, wasm);
   if (originalWasmConv2DBackpropInput) tf.unregisterKernel(Conv2DBackpropInput, wasm);
-  tf.registerKernel({
-    kernelName: Conv2DBackpropInput,
-    backendName: wasm,
-    kernelFunc: composedKernel(({ dy, filter }, attrs) =>
+  const composed: Record<string, KernelFunc> = {
+    [Conv2DBackpropInput]: composedKernel(({ dy, filter }, attrs) =>
       conv2dInputGradient(dy as Tensor4D, filter as Tensor4D, attrs.inputShape as number[], attrs),
     ),
-  });
-  tf.registerKernel({
-    kernelName: Conv2DBackpropFilter,
-    backendName: wasm,
-    kernelFunc: composedKernel(({ x, dy }, attrs) =>
+    [Conv2DBackpropFilter]: composedKernel(({ x, dy }, attrs) =>
       conv2dFilterGradient(x as Tensor4D, dy as Tensor4D, attrs.filterShape as number[], attrs),
     ),
-  });
-  tf.registerKernel({
-    kernelName: DepthwiseConv2dNativeBackpropInput,
-    backendName: wasm,
-    kernelFunc: composedKernel(({ dy, filter }, attrs) =>
+    [DepthwiseConv2dNativeBackpropInput]: composedKernel(({ dy, filter }, attrs) =>
       depthwiseInputGradient(dy as Tensor4D, filter as Tensor4D, attrs.inputShape as number[], attrs),
     ),
-  });
-  tf.registerKernel({
-    kernelName: DepthwiseConv2dNativeBackpropFilter,
-    backendName: wasm,
-    kernelFunc: composedKernel(({ x, dy }, attrs) =>
+    [DepthwiseConv2dNativeBackpropFilter]: composedKernel(({ x, dy }, attrs) =>
       depthwiseFilterGradient(x as Tensor4D, dy as Tensor4D, attrs.filterShape as number[], attrs),
     ),
-  });
+  };
+  for (const [kernelName, kernelFunc] of Object.entries(composed)) tf.registerKernel({ kernelName, backendName: wasm, kernelFunc });
   // The gradient registry is global (all backends); the broadcast form is exact on every backend.
   tf.registerGradient(batchNormGradient);
 }

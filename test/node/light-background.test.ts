@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import encodeJpeg, { init as initJpegEncoder } from '@jsquash/jpeg/encode.js';
 import encodePng, { init as initPngEncoder } from '@jsquash/png/encode.js';
@@ -10,6 +8,7 @@ import { classifyImage } from '../../src/model/classify';
 import { compileWasmFromPackage, initNodeImageCodecs } from '../../src/model/image/codecs-node';
 import { loadBundledModel, type LoadedModel } from '../../src/model/loaded-model';
 import { initWasmBackend } from '../../src/model/wasm-backend';
+import { compileTfjsWasmBinary } from '../../src/model/wasm-binary-node';
 
 /** Every 10th held-out image: 1 000 images across all classes (the split is stored class by class). */
 const STRIDE = 10;
@@ -49,8 +48,7 @@ function asOriginal(pixels: Float32Array): ImageData {
 }
 
 beforeAll(async () => {
-  const simd = await WebAssembly.compile(readFileSync(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-simd.wasm')));
-  await initWasmBackend(simd);
+  await initWasmBackend(await compileTfjsWasmBinary());
   await initNodeImageCodecs();
   await initPngEncoder(await compileWasmFromPackage('@jsquash/png/codec/pkg/squoosh_png_bg.wasm'));
   await (initJpegEncoder as unknown as (m: WebAssembly.Module) => Promise<unknown>)(await compileWasmFromPackage('@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm'));
