@@ -38,9 +38,9 @@ export interface FoldedModel {
 
 /**
  * An inference-only form of a layers model whose layers form one chain: batch norms are folded into the preceding
- * convolution or dense weights, activations fused into that op, dropout dropped. The fashion model runs 9 kernels
- * instead of 45; per-kernel overhead dominates small CNNs on the wasm backend. Layers it does not know run as
- * themselves. Returns null for models with branches (they keep LayersModel.predict).
+ * convolution or dense weights, activations fused into that op, dropout dropped. Per-kernel overhead dominates small
+ * CNNs on the wasm backend: the fashion model runs 16 kernels instead of 38, 1.8× faster (`npm run bench:fold`).
+ * Layers it does not know run as themselves. Returns null for models with branches (they keep predictOnBatch).
  */
 export function foldLayersModel(model: LayersModel): FoldedModel | null {
   const layers = chainOf(model);
