@@ -1,7 +1,9 @@
 /** A small RFC 4180 reader for metric logs: quoted fields, CRLF, and `,`, `;` or tab separators. */
 import { AdvisorInputError } from '../types';
 import { MAX_POINTS_PER_SERIES, MAX_SERIES } from './log';
-import { parseMetricValue, parseMetricValueAt } from './text';
+import { decodeText, parseMetricValue, PlainDecimalReader, textChunks } from './text';
+
+const [ZERO, NINE, PLUS, MINUS, DOT, QUOTE, CR] = ['0', '9', '+', '-', '.', '"', '\r'].map((c) => c.charCodeAt(0));
 
 export interface CsvRow {
   /** 1-based line number where the row starts (what an editor shows). */
@@ -9,11 +11,16 @@ export interface CsvRow {
   cells: string[];
 }
 
-/** Picks the separator from the header line: the one that splits it into the most fields. */
-function detectSeparator(text: string): string {
-  const start = text.trimStart();
-  const end = start.search(/\r|\n/);
-  const firstLine = end === -1 ? start : start.slice(0, end);
+/** Picks the separator from the header line (the first non-blank one): the one that splits it into the most fields. */
+function detectSeparator(chunks: Iterable<string>): string {
+  let firstLine = '';
+  for (const chunk of chunks) {
+    const start = chunk.trimStart();
+    if (start === '') continue; // pieces end at line breaks: the header line is whole in the first non-blank one
+    const end = start.search(/\r|\n/);
+    firstLine = end === -1 ? start : start.slice(0, end);
+    break;
+  }
   let best = ',';
   let bestCount = 0;
   for (const sep of [',', ';', '\t']) {
@@ -29,15 +36,20 @@ function detectSeparator(text: string): string {
 /** Columns a metric log may have: the series cap plus a few index columns. */
 const MAX_COLUMNS = MAX_SERIES + 10;
 
-/** Counts non-empty lines before splitting anything, so an oversized file is refused without building its rows. */
-function assertRowCount(text: string): void {
+/** Non-empty lines of a text (or piece of text ending at a line break): at most one row each, bar lone `\r`s. */
+function countLines(text: string): number {
   let lines = 0;
   for (let pos = 0; pos < text.length; ) {
     let end = text.indexOf('\n', pos);
     if (end === -1) end = text.length;
-    if (end > pos && text[pos] !== '\r') lines++;
+    if (end > pos && text.charCodeAt(pos) !== CR) lines++;
     pos = end + 1;
   }
+  return lines;
+}
+
+/** Refuses a file of more lines than a series may hold. */
+function assertLineCount(lines: number): void {
   if (lines > MAX_POINTS_PER_SERIES + 1) throw new AdvisorInputError('too_large', `more than ${MAX_POINTS_PER_SERIES} rows`);
 }
 
@@ -54,6 +66,8 @@ export class CsvRowView {
   /** Cell bounds in `text` for a plain row; unused when `strings` holds the cells (quoted or `\r`-split rows). */
   private readonly starts: number[] = [];
   private readonly ends: number[] = [];
+  /** Each cell's value when it is a plain decimal, read while its bounds were found; NaN for any other cell. */
+  private readonly numbers: number[] = [];
   private strings: string[] | null = null;
 
   /** Points the view at cells `[starts[i], ends[i])` of `text`. */
@@ -71,10 +85,11 @@ export class CsvRowView {
     this.size = cells.length;
   }
 
-  /** Records the bounds of cell `i` (before `setBounds`). */
-  bound(i: number, start: number, end: number): void {
+  /** Records the bounds of cell `i` and its value as a plain decimal, or NaN (before `setBounds`). */
+  bound(i: number, start: number, end: number, number: number): void {
     this.starts[i] = start;
     this.ends[i] = end;
+    this.numbers[i] = number;
   }
 
   cell(i: number): string {
@@ -84,7 +99,11 @@ export class CsvRowView {
   /** `parseMetricValue` of cell `i`. */
   value(i: number): number | null | undefined {
     if (this.strings) return parseMetricValue(this.strings[i]);
-    return parseMetricValueAt(this.text, this.starts[i], this.ends[i]);
+    const start = this.starts[i];
+    const end = this.ends[i];
+    if (start === end) return null; // an empty cell, as sparse logs have many
+    const number = this.numbers[i];
+    return Number.isNaN(number) ? parseMetricValue(this.text.slice(start, end)) : number;
   }
 
   cells(): string[] {
@@ -99,73 +118,121 @@ export class CsvRowView {
   }
 }
 
-const [ZERO, NINE, PLUS, MINUS, DOT, QUOTE, CR] = ['0', '9', '+', '-', '.', '"', '\r'].map((c) => c.charCodeAt(0));
-
 /**
  * Calls `visit` with each row, in order; blank lines are skipped. Throws too_large past the point or column caps.
- * The row view is reused: copy what must outlive the visit.
- * @example forEachCsvRow('epoch,loss\n0,0.9\n', (row) => console.log(row.line, row.value(1))) // 1 undefined, 2 0.9
+ * `chunks` is the text in pieces that end at line breaks (`csvChunks`); a quoted cell may hold a line break, so text
+ * with quotes comes as one piece. The row view is reused: copy what must outlive the visit.
+ * @example forEachCsvRow(['epoch,loss\n0,0.9\n'], (row) => console.log(row.line, row.value(1))) // 1 undefined, 2 0.9
  */
-export function forEachCsvRow(text: string, visit: (row: CsvRowView) => void): void {
-  assertRowCount(text);
-  const sep = detectSeparator(text);
-  const sepCode = sep.charCodeAt(0);
-  const row = new CsvRowView();
-  let rowCount = 0;
-  const visitRow = (): void => {
-    if (row.size > MAX_COLUMNS) {
-      const message = `line ${row.line} has ${row.size} columns; at most ${MAX_COLUMNS} are accepted`;
-      throw new AdvisorInputError('too_large', message);
+export function forEachCsvRow(chunks: Iterable<string>, visit: (row: CsvRowView) => void): void {
+  let reader: CsvReader | undefined;
+  let lines = 0;
+  try {
+    for (const text of chunks) {
+      // an oversized file is refused as soon as its lines say so, before the rows of this piece are built
+      lines += countLines(text);
+      assertLineCount(lines);
+      reader ??= new CsvReader(detectSeparator(chunks), visit);
+      reader.read(text);
     }
-    if (++rowCount > MAX_POINTS_PER_SERIES + 1) {
-      throw new AdvisorInputError('too_large', `more than ${MAX_POINTS_PER_SERIES} rows`);
-    }
-    visit(row);
-  };
-  const visitStrings = (cells: string[], line: number): void => {
-    if (cells.length === 1 && cells[0].trim() === '') return;
-    row.setStrings(cells, line);
-    visitRow();
-  };
-  let pos = 0;
-  let line = 1;
-  const n = text.length;
-  while (pos < n) {
-    let next = text.indexOf('\n', pos);
-    if (next === -1) next = n;
-    const end = next > pos && text.charCodeAt(next - 1) === CR ? next - 1 : next;
-    // fast path: metric logs rarely quote or use lone `\r`s; find the cell bounds in place
-    let size = 0;
-    let cellStart = pos;
-    let at = pos;
-    for (; at < end; at++) {
-      const c = text.charCodeAt(at);
-      if (c === sepCode) {
-        row.bound(size++, cellStart, at);
-        cellStart = at + 1;
-      } else if (c === QUOTE || c === CR) break;
-    }
-    if (at === end) {
-      row.bound(size++, cellStart, end);
-      const blank = size === 1 && text.slice(pos, end).trim() === '';
-      if (!blank) {
-        row.setBounds(text, line, size);
-        visitRow();
+  } catch (err) {
+    // whatever went wrong first, a file of too many lines is too large (as if they had all been counted first)
+    let all = 0;
+    for (const text of chunks) all += countLines(text);
+    assertLineCount(all);
+    throw err;
+  }
+}
+
+/** The pieces `forEachCsvRow` reads an upload in: the decoded text when the caller has it, else decoded piecewise. */
+export function csvChunks(bytes: Uint8Array, text?: string): Iterable<string> {
+  if (text !== undefined) return [text];
+  return bytes.includes(QUOTE) ? [decodeText(bytes)] : textChunks(bytes);
+}
+
+/** The row loop of `forEachCsvRow`; line numbers and the row cap carry over from one piece of text to the next. */
+class CsvReader {
+  private readonly row = new CsvRowView();
+  private readonly decimals = new PlainDecimalReader();
+  private readonly sepCode: number;
+  private rowCount = 0;
+  private line = 1;
+
+  constructor(
+    private readonly sep: string,
+    private readonly visit: (row: CsvRowView) => void,
+  ) {
+    this.sepCode = sep.charCodeAt(0);
+  }
+
+  /** Reads every row of one piece of text. */
+  read(text: string): void {
+    let pos = 0;
+    while (pos < text.length) {
+      let next = text.indexOf('\n', pos);
+      if (next === -1) next = text.length;
+      const end = next > pos && text.charCodeAt(next - 1) === CR ? next - 1 : next;
+      if (this.readPlainLine(text, pos, end)) {
+        pos = next + 1;
+        this.line++;
+        continue;
       }
-      pos = next + 1;
-      line++;
-      continue;
-    }
-    const raw = text.slice(pos, end);
-    if (!raw.includes('"')) {
+      const raw = text.slice(pos, end);
+      if (raw.includes('"')) {
+        pos = this.readQuotedRow(text, pos);
+        continue;
+      }
       // a lone \r (old Mac line ends) also splits rows
-      for (const part of raw.split('\r')) visitStrings(part.split(sep), line);
+      for (const part of raw.split('\r')) this.visitStrings(part.split(this.sep), this.line);
       pos = next + 1;
-      line++;
-      continue;
+      this.line++;
     }
-    // slow path: quoted fields, which may span lines
-    const startLine = line;
+  }
+
+  /**
+   * The fast path, for a line without quotes or lone `\r`s (metric logs rarely have either): the cell bounds are
+   * found in place, with the value of every plain-decimal cell read in the same pass. False, having visited
+   * nothing, for any other line.
+   */
+  private readPlainLine(text: string, pos: number, end: number): boolean {
+    let size = 0;
+    for (let at = pos; ; at++) {
+      at = this.readPlainCell(text, at, end, size++);
+      if (at === -1) return false;
+      if (at === end) break;
+    }
+    if (size === 1 && text.slice(pos, end).trim() === '') return true; // a blank line
+    this.row.setBounds(text, this.line, size);
+    this.visitRow();
+    return true;
+  }
+
+  /**
+   * Bounds cell `i`, which starts at `start`, with its value when it is a plain decimal, read in the same pass
+   * (NaN for any other cell, whose text `value` parses when asked). Returns where the cell ends (a separator or
+   * `end`), or -1 at a quote or `\r`.
+   */
+  private readPlainCell(text: string, start: number, end: number, i: number): number {
+    const { decimals, sepCode } = this;
+    let value = decimals.read(text, start, end);
+    let at = decimals.stop;
+    if (at < end && text.charCodeAt(at) !== sepCode) {
+      value = NaN;
+      for (; at < end; at++) {
+        const c = text.charCodeAt(at);
+        if (c === sepCode) break;
+        if (c === QUOTE || c === CR) return -1;
+      }
+    }
+    this.row.bound(i, start, at, value);
+    return at;
+  }
+
+  /** The slow path: a row with quoted fields, which may span lines. Returns where the next row starts. */
+  private readQuotedRow(text: string, pos: number): number {
+    const { sep } = this;
+    const n = text.length;
+    const startLine = this.line;
     const cells: string[] = [];
     let cell = '';
     let i = pos;
@@ -181,9 +248,9 @@ export function forEachCsvRow(text: string, visit: (row: CsvRowView) => void): v
             i = n;
             break;
           }
-          const chunk = text.slice(i, q);
-          for (let k = chunk.indexOf('\n'); k !== -1; k = chunk.indexOf('\n', k + 1)) line++;
-          value += chunk;
+          const quoted = text.slice(i, q);
+          for (let k = quoted.indexOf('\n'); k !== -1; k = quoted.indexOf('\n', k + 1)) this.line++;
+          value += quoted;
           if (text[q + 1] === '"') {
             value += '"';
             i = q + 2;
@@ -208,10 +275,28 @@ export function forEachCsvRow(text: string, visit: (row: CsvRowView) => void): v
       }
     }
     cells.push(cell);
-    visitStrings(cells, startLine);
+    this.visitStrings(cells, startLine);
     if (text[i] === '\r' && text[i + 1] === '\n') i++;
-    pos = i + 1;
-    line++;
+    this.line++;
+    return i + 1;
+  }
+
+  private visitStrings(cells: string[], line: number): void {
+    if (cells.length === 1 && cells[0].trim() === '') return;
+    this.row.setStrings(cells, line);
+    this.visitRow();
+  }
+
+  private visitRow(): void {
+    const { row } = this;
+    if (row.size > MAX_COLUMNS) {
+      const message = `line ${row.line} has ${row.size} columns; at most ${MAX_COLUMNS} are accepted`;
+      throw new AdvisorInputError('too_large', message);
+    }
+    if (++this.rowCount > MAX_POINTS_PER_SERIES + 1) {
+      throw new AdvisorInputError('too_large', `more than ${MAX_POINTS_PER_SERIES} rows`);
+    }
+    this.visit(row);
   }
 }
 
@@ -221,7 +306,7 @@ export function forEachCsvRow(text: string, visit: (row: CsvRowView) => void): v
  */
 export function readCsv(text: string): CsvRow[] {
   const rows: CsvRow[] = [];
-  forEachCsvRow(text, (row) => rows.push({ line: row.line, cells: row.cells() }));
+  forEachCsvRow([text], (row) => rows.push({ line: row.line, cells: row.cells() }));
   return rows;
 }
 

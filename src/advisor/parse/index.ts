@@ -14,9 +14,8 @@ import { parseKerasText } from './keras-text';
 import { parseLightningCsv } from './lightning-csv';
 import { alignSeries, hasLossSeries } from './log';
 import { mergeParts } from './merge';
-import { sniffUpload } from './sniff';
-import { hasTfRecordHeader, parseTensorBoard } from './tensorboard';
-import { decodeText } from './text';
+import { type Sniffed, sniffUpload } from './sniff';
+import { parseTensorBoard } from './tensorboard';
 import { parseTfjsModel } from './tfjs-model';
 
 export { sniffFormat } from './sniff';
@@ -65,9 +64,8 @@ function parsePart(part: UploadPart, forcedFormat: Format | undefined): ParsedUp
   if (part.bytes.length === 0) {
     throw new AdvisorInputError('malformed', `${part.name ? `"${part.name}"` : 'the upload'} is empty`);
   }
-  // sniffing and parsing share one decoding of the bytes and one JSON.parse
-  const text = hasTfRecordHeader(part.bytes) ? undefined : decodeText(part.bytes);
-  const { format, json } = forcedFormat ? { format: forcedFormat, json: undefined } : sniffUpload(part, text);
+  // the parser reuses what sniffing decoded and parsed; the CSV and console parsers decode piece by piece otherwise
+  const { format, json, text }: Sniffed = forcedFormat ? { format: forcedFormat } : sniffUpload(part);
   try {
     return PARSERS[format](part.bytes, text, json);
   } catch (err) {

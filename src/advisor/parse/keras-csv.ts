@@ -3,10 +3,9 @@
  * appended to one file (`append=True`: the epoch restarts at 0, or a header line repeats).
  */
 import { AdvisorInputError, type ParsedUpload, type TrainingLog } from '../types';
-import { type CsvRowView, forEachCsvRow } from './csv';
+import { csvChunks, type CsvRowView, forEachCsvRow } from './csv';
 import { appendedRunsWarning, isSingleRun, resumeWarning, splitEpochIndexes } from './epochs';
 import { addSeries, collectErrors, createLog, quoteCell, SeriesBuilder } from './log';
-import { decodeText } from './text';
 
 /** Columns that index rows rather than measure anything. */
 const INDEX_COLUMNS = new Set(['epoch', 'step']);
@@ -63,7 +62,7 @@ function buildLog(section: Section, indexes?: number[]): TrainingLog {
  * Parses a Keras CSVLogger file into one run per appended training run.
  * @example parseKerasCsv(bytes('epoch,acc,loss\n0,0.5,0.9\n1,0.6,0.7\n')).runs[0].metrics.accuracy // [0.5, 0.6]
  */
-export function parseKerasCsv(bytes: Uint8Array, text = decodeText(bytes)): ParsedUpload {
+export function parseKerasCsv(bytes: Uint8Array, text?: string): ParsedUpload {
   const sections: Section[] = [];
   const errors = collectErrors();
   const warnings: string[] = [];
@@ -77,7 +76,7 @@ export function parseKerasCsv(bytes: Uint8Array, text = decodeText(bytes)): Pars
     errors.add(`line ${shortRow.line}`, `${shortRow.count} cells where the header has ${header.length}`);
     shortRow = null;
   };
-  forEachCsvRow(text, (row) => {
+  forEachCsvRow(csvChunks(bytes, text), (row) => {
     const isHeader = row.isHeader();
     if (rowCount++ === 0 && !isHeader) firstIsHeader = false;
     if (!firstIsHeader) return; // refused once the whole file has been read, as the caps come first
@@ -102,7 +101,7 @@ export function parseKerasCsv(bytes: Uint8Array, text = decodeText(bytes)): Pars
   let restarts = 0;
   for (const section of sections) {
     if (section.epochs.length === 0) continue;
-    const epochs = section.epochs.numbers();
+    const { epochs } = section;
     if (section.epochIndex === -1 || isSingleRun(epochs)) {
       runs.push(buildLog(section));
       continue;

@@ -8,15 +8,19 @@
  */
 import { AdvisorInputError, type ParsedUpload, type TrainingLog } from '../types';
 import { canonicalMetricName, isLossName } from './aliases';
-import { appendedRunsWarning, type EpochRecord, resumeWarning, splitEpochRuns } from './epochs';
-import { addSeries, assertSeriesLength, createLog } from './log';
-import { decodeText, parseMetricValue, someLine, splitLines } from './text';
+import { appendedRunsWarning, isSingleRun, resumeWarning, splitEpochIndexes } from './epochs';
+import { addSeries, assertSeriesLength, createLog, SeriesBuilder } from './log';
+import { RecordColumns } from './record-columns';
+import { parseMetricValue, someLine, splitLines, textChunks } from './text';
 
 const NUMBER = String.raw`[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|inf(?:inity)?)`;
 /** `Epoch 3/20` alone on its line (Keras prints it before the progress bar). */
 const KERAS_EPOCH_LINE = /^\s*Epoch\s+(\d+)\s*\/\s*(\d+)\s*$/;
 /** ` - loss: 0.3` pairs of a Keras progress line. */
-const KERAS_METRIC = new RegExp(String.raw`(?:^|\s)-\s+([A-Za-z_][\w./]*):\s+(${NUMBER})(?![\w.])`, 'gi');
+const KERAS_METRIC_SOURCE = String.raw`(?:^|\s)-\s+([A-Za-z_][\w./]*):\s+(${NUMBER})(?![\w.])`;
+const KERAS_METRIC = new RegExp(KERAS_METRIC_SOURCE, 'gi');
+/** Whether a line has a Keras metric pair (the same pattern, for `test`). */
+const HAS_KERAS_METRIC = new RegExp(KERAS_METRIC_SOURCE, 'i');
 /** An epoch marker in a generic log line: `Epoch 3`, `epoch: 3`, `Epoch [003/30]`, `epoch=3/30`. */
 const GENERIC_EPOCH = /\bepoch\b\s*[\s:=#[(]\s*(\d+)(?:\s*(?:\/|of)\s*\d+)?\s*[\])]?/i;
 /** `key=value`, `key: value`, `Key Name: value%` pairs of a generic log line. */
@@ -33,7 +37,8 @@ const CHECKPOINT_LINE = /checkpoint|\b(?:saved|saving|loaded|loading|restored|re
 /** Longest line read: log lines are short; the bound keeps regex work per line small on hostile input. */
 const MAX_LINE_CHARS = 10_000;
 
-type Metrics = Record<string, number | null>;
+/** One line's metrics by name, in the order they appear (a name seen twice keeps its place and the later value). */
+type Metrics = Map<string, number | null>;
 
 /** `TrainLoss` → `train_loss`, `Val Acc` → `val_acc`, `LR` → `lr`, `val-loss` → `val_loss`. */
 function snakeCase(key: string): string {
@@ -43,87 +48,128 @@ function snakeCase(key: string): string {
 }
 
 function kerasMetrics(line: string): Metrics | null {
-  const metrics: Metrics = {};
+  const metrics: Metrics = new Map();
   let found = false;
-  for (const m of line.matchAll(KERAS_METRIC)) {
-    metrics[m[1]] = parseMetricValue(m[2]) ?? null;
+  // an exec loop: matchAll copies the regex on every call, which showed on a hundred thousand lines
+  KERAS_METRIC.lastIndex = 0;
+  for (let m = KERAS_METRIC.exec(line); m !== null; m = KERAS_METRIC.exec(line)) {
+    // `__proto__` never became a metric while metrics were plain objects (assigning it creates no key)
+    if (m[1] !== '__proto__') metrics.set(m[1], parseMetricValue(m[2]) ?? null);
     found = true;
   }
   return found ? metrics : null;
 }
 
 function genericMetrics(line: string): Metrics | null {
-  const metrics: Metrics = {};
+  const metrics: Metrics = new Map();
   let found = false;
-  for (const m of line.matchAll(GENERIC_METRIC)) {
+  GENERIC_METRIC.lastIndex = 0;
+  for (let m = GENERIC_METRIC.exec(line); m !== null; m = GENERIC_METRIC.exec(line)) {
     const separatedByWhitespace = !/[:=]/.test(m[0].slice(m[1].length));
     if (NOT_METRICS.test(m[1]) || (separatedByWhitespace && !METRIC_WORDS.test(m[1]))) continue;
     const value = parseMetricValue(m[2]);
     if (value === undefined) continue;
     // `48.54%` is an accuracy in percent: stored as the fraction Keras would log
-    metrics[snakeCase(m[1])] = m[3] === '%' && value !== null ? value / 100 : value;
+    metrics.set(snakeCase(m[1]), m[3] === '%' && value !== null ? value / 100 : value);
     found = true;
   }
   return found ? metrics : null;
 }
 
-/** Epoch records from Keras output: the last metrics line after each `Epoch N/M` line. */
-function kerasRecords(lines: string[], warnings: string[]): Array<EpochRecord<Metrics>> {
-  const records: Array<EpochRecord<Metrics>> = [];
-  let epoch: number | null = null;
-  let last: Metrics | null = null;
-  const close = (): void => {
-    if (epoch === null) return;
-    if (last) records.push({ epoch, value: last });
-    else warnings.push(`epoch ${epoch} has no metrics line (interrupted?) and was skipped`);
-  };
-  for (const line of lines) {
-    const header = KERAS_EPOCH_LINE.exec(line);
-    if (header) {
-      close();
-      epoch = Number(header[1]);
-      last = null;
-      continue;
-    }
-    if (epoch === null) continue;
-    const metrics = kerasMetrics(line);
-    if (metrics) last = metrics;
-  }
-  close();
-  return records;
+/** Epoch records read from lines: the epoch of each and its metrics, as columns. */
+interface EpochRecords {
+  epochs: SeriesBuilder;
+  metrics: RecordColumns;
 }
 
-/** Epoch records from generic logs: lines with an epoch marker and at least one loss-like value. */
-function genericRecords(lines: string[]): Array<EpochRecord<Metrics>> {
-  const records: Array<EpochRecord<Metrics>> = [];
-  for (const line of lines) {
-    const marker = GENERIC_EPOCH.exec(line);
-    if (!marker || CHECKPOINT_LINE.test(line) || line[marker.index - 1] === '(') continue;
-    const rest = line.slice(0, marker.index) + ' ' + line.slice(marker.index + marker[0].length);
-    const metrics = genericMetrics(rest) ?? kerasMetrics(rest);
-    if (!metrics || !Object.keys(metrics).some((k) => isLossName(canonicalMetricName(k)))) continue;
-    records.push({ epoch: Number(marker[1]), value: metrics });
+function addRecord(records: EpochRecords, epoch: number, metrics: Metrics): void {
+  for (const [name, value] of metrics) records.metrics.set(name, value);
+  records.metrics.end();
+  records.epochs.push(epoch);
+}
+
+/**
+ * Epoch records from Keras output: the last metrics line after each `Epoch N/M` line (only that one is parsed:
+ * progress bars print many). False when there is no `Epoch N/M` line at all.
+ */
+function readKerasRecords(chunks: Iterable<string>, records: EpochRecords, warnings: string[]): boolean {
+  let epoch: number | null = null;
+  let last: string | null = null;
+  const close = (): void => {
+    if (epoch === null) return;
+    if (last !== null) addRecord(records, epoch, kerasMetrics(last) as Metrics);
+    else warnings.push(`epoch ${epoch} has no metrics line (interrupted?) and was skipped`);
+  };
+  forEachConsoleLine(chunks, (line) => {
+    const header = kerasEpochOf(line);
+    if (header !== null) {
+      close();
+      epoch = header;
+      last = null;
+    } else if (epoch !== null && HAS_KERAS_METRIC.test(line)) last = line;
+  });
+  close();
+  return epoch !== null;
+}
+
+/** Whether `text[start, end)` is a run of digits. */
+function isDigits(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
   }
-  return records;
+  return start < end;
+}
+
+/** The epoch of a Keras `Epoch N/M` line, or null for any other line. */
+function kerasEpochOf(line: string): number | null {
+  // `Epoch 3/20` exactly as Keras prints it, read by hand: a regex per line showed on a hundred thousand epochs
+  const slash = line.startsWith('Epoch ') ? line.indexOf('/') : -1;
+  if (slash !== -1 && isDigits(line, 6, slash) && isDigits(line, slash + 1, line.length)) {
+    return Number(line.slice(6, slash));
+  }
+  // other spacing: most lines are progress lines, which a substring search rules out faster than the regex
+  const header = line.includes('Epoch') ? KERAS_EPOCH_LINE.exec(line) : null;
+  return header ? Number(header[1]) : null;
+}
+
+/** A generic log line's epoch and metrics: a line with an epoch marker and at least one loss-like value. */
+function genericRecord(line: string): { epoch: number; metrics: Metrics } | null {
+  const marker = GENERIC_EPOCH.exec(line);
+  if (!marker || CHECKPOINT_LINE.test(line) || line[marker.index - 1] === '(') return null;
+  const rest = line.slice(0, marker.index) + ' ' + line.slice(marker.index + marker[0].length);
+  const metrics = genericMetrics(rest) ?? kerasMetrics(rest);
+  if (!metrics || ![...metrics.keys()].some((k) => isLossName(canonicalMetricName(k)))) return null;
+  return { epoch: Number(marker[1]), metrics };
 }
 
 /** Whether text has Keras' `Epoch N/M` lines (used by sniffing). */
 export function hasKerasEpochLines(text: string): boolean {
-  return someLine(text, (l) => KERAS_EPOCH_LINE.test(l));
+  return someLine(text, (l) => kerasEpochOf(l) !== null);
 }
 
 /** Whether text has generic `epoch N … loss X` lines (used by sniffing, after the other text formats). */
 export function hasGenericEpochLines(text: string): boolean {
-  const lines = splitLines(text);
-  return genericRecords(lines.slice(0, 20_000).filter((l) => l.length <= MAX_LINE_CHARS)).length > 0;
+  const lines = splitLines(text).slice(0, 20_000);
+  return lines.some((l) => l.length <= MAX_LINE_CHARS && genericRecord(l) !== null);
 }
 
-function buildLog(records: Array<EpochRecord<Metrics>>): TrainingLog {
+/**
+ * Calls `visit` with each line of console text, piece by piece: backspaces (progress bars redrawing) end lines
+ * too, and overlong lines are left out.
+ */
+function forEachConsoleLine(chunks: Iterable<string>, visit: (line: string) => void): void {
+  for (const chunk of chunks) {
+    const text = chunk.includes('\b') ? chunk.replace(/[\b]+/g, '\n') : chunk;
+    for (const line of splitLines(text)) if (line.length <= MAX_LINE_CHARS) visit(line);
+  }
+}
+
+/** The run made of the given records (all by default). */
+function buildLog(metrics: RecordColumns, indexes?: number[]): TrainingLog {
   const log = createLog('keras-text', 'epoch');
-  assertSeriesLength(records.length, 'epochs');
-  const names: string[] = [];
-  for (const r of records) for (const k of Object.keys(r.value)) if (!names.includes(k)) names.push(k);
-  for (const name of names) addSeries(log, name, records.map((r) => r.value[name] ?? null));
+  assertSeriesLength(indexes ? indexes.length : metrics.length, 'epochs');
+  for (const name of metrics.namesOf(indexes)) addSeries(log, name, metrics.series(name, indexes));
   return log;
 }
 
@@ -132,19 +178,27 @@ function buildLog(records: Array<EpochRecord<Metrics>>): TrainingLog {
  * @example parseKerasText(bytes('Epoch 1/2\n10/10 [===] - 1s - loss: nan - accuracy: 0.1\n')).runs[0].metrics.loss
  *   // [NaN]
  */
-export function parseKerasText(bytes: Uint8Array, text = decodeText(bytes)): ParsedUpload {
-  const lines = splitLines(text.replace(/[\b]+/g, '\n')).filter((l) => l.length <= MAX_LINE_CHARS);
+export function parseKerasText(bytes: Uint8Array, text?: string): ParsedUpload {
+  const chunks = text !== undefined ? [text] : textChunks(bytes);
   const warnings: string[] = [];
-  const keras = lines.some((l) => KERAS_EPOCH_LINE.test(l));
-  const records = keras ? kerasRecords(lines, warnings) : genericRecords(lines);
-  if (records.length === 0) {
+  const records: EpochRecords = { epochs: new SeriesBuilder(), metrics: new RecordColumns() };
+  const keras = readKerasRecords(chunks, records, warnings);
+  if (!keras) {
+    forEachConsoleLine(chunks, (line) => {
+      const record = genericRecord(line);
+      if (record) addRecord(records, record.epoch, record.metrics);
+    });
+  }
+  if (records.metrics.length === 0) {
     const what = keras
       ? 'no epoch of the Keras output has a metrics line'
       : 'no line with an epoch number and a loss value was found';
     throw new AdvisorInputError('malformed', what);
   }
-  const split = splitEpochRuns(records);
-  const runs = split.runs.map(buildLog);
+  const { epochs } = records;
+  if (isSingleRun(epochs)) return { runs: [buildLog(records.metrics)], warnings };
+  const split = splitEpochIndexes(epochs);
+  const runs = split.runs.map((indexes) => buildLog(records.metrics, indexes));
   for (const r of split.resumes) runs[r.run].warnings.push(resumeWarning(r.from, r.to));
   if (runs.length > 1) warnings.push(appendedRunsWarning(runs.length, 'the epoch count restarts'));
   return { runs, warnings };

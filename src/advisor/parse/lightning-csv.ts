@@ -3,11 +3,11 @@
  * (or `train_loss_step`), epoch ends carry `val_loss`/`val_acc` and `*_epoch` aggregates.
  * Per epoch: the `*_epoch` value when logged, else the mean of the step values; validation values as logged.
  */
-import { AdvisorInputError, type ParsedUpload, type Series } from '../types';
+import { AdvisorInputError, type ParsedUpload } from '../types';
 import { canonicalMetricName, isValidationName } from './aliases';
-import { forEachCsvRow } from './csv';
+import { csvChunks, type CsvRowView, forEachCsvRow } from './csv';
+import { AnyOrderGroups, type Grouping, InOrderGroups, PRECEDENCE } from './lightning-groups';
 import { addSeries, assertSeriesLength, collectErrors, createLog, quoteCell } from './log';
-import { decodeText } from './text';
 
 interface Column {
   index: number;
@@ -29,48 +29,22 @@ function isEvaluationMetric(base: string): boolean {
   return isValidationName(name) || /^test[_/]/i.test(base);
 }
 
-/** Levels by precedence: an epoch's `*_epoch` value beats the mean of its `*_step` values, which beats plain ones. */
-const PRECEDENCE = { none: 0, plain: 1, step: 2, epoch: 3 } as const;
-
-/**
- * What one metric logged in each group (epoch or step): per group, three slots of a Float64Array — the highest
- * level seen, and the sum and count of that level's values (for `epoch`, the last value and 1). One growing typed
- * array per metric, not an object per group: long logs have a hundred thousand groups.
- */
-interface Aggregates {
-  slots: Float64Array;
-}
-const SLOTS = 3;
-
-/** Adds a value of `level` to group `group`: values of a lower level than already seen are ignored. */
-function addValue(a: Aggregates, group: number, level: Column['level'], v: number): void {
-  const at = group * SLOTS;
-  if (at + SLOTS > a.slots.length) {
-    const grown = new Float64Array(Math.max(2 * a.slots.length, at + SLOTS));
-    grown.set(a.slots);
-    a.slots = grown;
-  }
-  const { slots } = a;
-  const rank = PRECEDENCE[level];
-  if (rank < slots[at]) return;
-  if (rank > slots[at]) {
-    slots[at] = rank;
-    slots[at + 1] = 0;
-    slots[at + 2] = 0;
-  }
-  if (level === 'epoch') {
-    slots[at + 1] = v;
-    slots[at + 2] = 1;
-  } else {
-    slots[at + 1] += v;
-    slots[at + 2]++;
-  }
+/** A metric column as rows are read: which metric its values go to, at which precedence. */
+interface ColumnReader {
+  index: number;
+  metric: number;
+  rank: number;
+  isEvaluation: boolean;
 }
 
-/** Per group: the `*_epoch` value when logged, else the mean of the step values, else of the plain ones. */
-function valueOf(a: Aggregates, group: number): number | null {
-  const at = group * SLOTS;
-  return at < a.slots.length && a.slots[at + 2] > 0 ? a.slots[at + 1] / a.slots[at + 2] : null;
+/** The columns of a header line, each with the number of its metric (`loss_step` and `loss_epoch` share one). */
+function columnReaders(columns: Column[]): { readers: ColumnReader[]; metrics: string[] } {
+  const metrics: string[] = [];
+  const readers = columns.map(({ index, base, level, isEvaluation }) => {
+    if (!metrics.includes(base)) metrics.push(base);
+    return { index, metric: metrics.indexOf(base), rank: PRECEDENCE[level], isEvaluation };
+  });
+  return { readers, metrics };
 }
 
 /**
@@ -79,18 +53,28 @@ function valueOf(a: Aggregates, group: number): number | null {
  * parseLightningCsv(bytes('epoch,step,train_loss,val_loss\n0,49,0.6,\n0,99,0.4,\n0,99,,0.3\n')).runs[0].metrics
  * // { loss: [0.5], val_loss: [0.3] }
  */
-export function parseLightningCsv(bytes: Uint8Array, text = decodeText(bytes)): ParsedUpload {
+export function parseLightningCsv(bytes: Uint8Array, text?: string): ParsedUpload {
+  const chunks = csvChunks(bytes, text);
+  // most files log one epoch after another; a file whose epochs go back is read again, keeping every epoch open
+  return (
+    readMetricsCsv(chunks, (metrics) => new InOrderGroups(metrics)) ??
+    (readMetricsCsv(chunks, (metrics) => new AnyOrderGroups(metrics)) as ParsedUpload)
+  );
+}
+
+/** Reads a metrics.csv with the given grouping; null when the grouping could not take the file's keys. */
+function readMetricsCsv(
+  chunks: Iterable<string>,
+  groupingFor: (metrics: number) => Grouping,
+): ParsedUpload | null {
   let header: string[] | null = null;
   let firstIsHeader = true;
-  let columns: Column[] = [];
+  let columns: ColumnReader[] = [];
+  let metrics: string[] = [];
   let keyIndex = -1;
   let epochIndex = -1;
-  // group (epoch or step value) → its index in every aggregate; whether it has any training (not evaluation) value
-  const groups = new Map<number, number>();
-  const hasTraining: boolean[] = [];
-  let lastKey = NaN;
-  let lastGroup: number | undefined;
-  const byBase = new Map<string, Aggregates>();
+  let groups: Grouping | null = null;
+  let keysWentBack = false;
   const errors = collectErrors();
   const warnings: string[] = [];
   // a short row is only forgiven as the file's last line (cut off mid-write): decided when the next row comes
@@ -100,7 +84,7 @@ export function parseLightningCsv(bytes: Uint8Array, text = decodeText(bytes)): 
     errors.add(`line ${shortRow.line}`, `${shortRow.count} cells where the header has ${width}`);
     shortRow = null;
   };
-  forEachCsvRow(text, (row) => {
+  const visit = (row: CsvRowView): void => {
     if (header === null) {
       if (!row.isHeader()) firstIsHeader = false;
       if (!firstIsHeader) return; // refused once the whole file has been read, as the caps come first
@@ -109,11 +93,13 @@ export function parseLightningCsv(bytes: Uint8Array, text = decodeText(bytes)): 
       const stepIndex = header.indexOf('step');
       keyIndex = epochIndex !== -1 ? epochIndex : stepIndex;
       if (keyIndex === -1) return;
-      columns = header.map(columnOf).filter((c) => c.index !== epochIndex && c.index !== stepIndex);
-      for (const c of columns) if (!byBase.has(c.base)) byBase.set(c.base, { slots: new Float64Array(64 * SLOTS) });
+      ({ readers: columns, metrics } = columnReaders(
+        header.map(columnOf).filter((c) => c.index !== epochIndex && c.index !== stepIndex),
+      ));
+      groups = groupingFor(metrics.length);
       return;
     }
-    if (keyIndex === -1) return;
+    if (groups === null || keysWentBack) return;
     reportShortRow(header.length);
     if (row.isHeader()) return; // a repeated header (logger re-created on resume)
     if (row.size !== header.length) {
@@ -127,14 +113,11 @@ export function parseLightningCsv(bytes: Uint8Array, text = decodeText(bytes)): 
       errors.add(`line ${row.line}/${header[keyIndex]}`, `${quoteCell(row.cell(keyIndex))} is not a number`);
       return;
     }
-    // consecutive rows usually share their epoch: skip the map lookup then
-    let group = key === lastKey ? lastGroup : groups.get(key);
-    if (group === undefined) {
-      group = groups.size;
-      groups.set(key, group);
-      assertSeriesLength(groups.size, 'epoch');
-      hasTraining.push(false);
+    if (!groups.enter(key)) {
+      keysWentBack = true;
+      return;
     }
+    assertSeriesLength(groups.size, 'epoch');
     for (const column of columns) {
       const v = row.value(column.index);
       if (v === undefined) {
@@ -142,39 +125,35 @@ export function parseLightningCsv(bytes: Uint8Array, text = decodeText(bytes)): 
         continue;
       }
       if (v === null) continue;
-      addValue(byBase.get(column.base) as Aggregates, group, column.level, v);
-      if (!column.isEvaluation) hasTraining[group] = true;
+      groups.add(column.metric, column.rank, v);
+      if (!column.isEvaluation) groups.markTraining();
     }
-    lastKey = key;
-    lastGroup = group;
-  });
+  };
+  try {
+    forEachCsvRow(chunks, visit);
+  } catch (err) {
+    if (!keysWentBack) throw err;
+  }
+  if (keysWentBack) return null; // whatever happened next, the other grouping reads the file again
   if (header === null && firstIsHeader) throw new AdvisorInputError('malformed', 'the CSV is empty');
   if (header === null) {
     throw new AdvisorInputError('malformed', 'the first line of the CSV is not a header of column names');
   }
-  if (keyIndex === -1) {
+  if (groups === null) {
     throw new AdvisorInputError('malformed', 'a Lightning metrics.csv needs an `epoch` or `step` column');
   }
   if (shortRow !== null) warnings.push(`the last line (${shortRow.line}) is incomplete and was skipped`);
   errors.throwIfAny('the CSV has cells that are not numbers');
 
-  let keys = [...groups.keys()].sort((a, b) => a - b);
-  // Trailing epochs with only evaluation values come from trainer.validate()/test() after fit, not from training.
-  const trains = (k: number): boolean => hasTraining[groups.get(k) as number];
-  if (keys.some(trains)) {
-    let end = keys.length;
-    while (end > 0 && !trains(keys[end - 1])) end--;
-    if (end < keys.length) {
-      const which = `${epochIndex !== -1 ? 'epoch' : 'step'} ${keys.slice(end).join(', ')}`;
-      warnings.push(`${which} only has evaluation values (validate/test after training) and was left out`);
-      keys = keys.slice(0, end);
-    }
+  const { droppedKeys, series } = (groups as Grouping).finish();
+  if (droppedKeys.length > 0) {
+    const which = `${epochIndex !== -1 ? 'epoch' : 'step'} ${droppedKeys.join(', ')}`;
+    warnings.push(`${which} only has evaluation values (validate/test after training) and was left out`);
   }
   const log = createLog('lightning-csv', epochIndex !== -1 ? 'epoch' : 'step');
-  const order = keys.map((k) => groups.get(k) as number);
-  for (const [base, aggregates] of byBase) {
-    const series: Series = order.map((group) => valueOf(aggregates, group));
-    if (series.some((v) => v !== null)) addSeries(log, base, series);
-  }
+  metrics.forEach((base, metric) => {
+    const values = series(metric);
+    if (values.some((v) => v !== null)) addSeries(log, base, values);
+  });
   return { runs: [log], warnings };
 }

@@ -50,39 +50,61 @@ export function addSeries(log: TrainingLog, rawName: string, series: Series): vo
 }
 
 /**
- * A series built one value at a time. Appending to a plain array re-allocates and copies it as it grows, and that
- * memory traffic dominated parsing long logs: numbers go to a doubling Float64Array instead, nulls are kept by
- * index, and `toSeries` builds the array once, at its final length.
+ * `array` when it has room for `length` elements, else a copy with room for twice that (zeros after): appends grow
+ * it in amortised constant time.
+ */
+export function withRoom<T extends Float64Array | Uint8Array>(array: T, length: number): T {
+  if (length <= array.length) return array;
+  const grown = new (array.constructor as new (size: number) => T)(Math.max(2 * array.length, length));
+  grown.set(array);
+  return grown;
+}
+
+/**
+ * A series of `length` values, built in one array of its final length. Large arrays are what parsing long logs
+ * spends most on: not a `map` of an index list, not appends that re-allocate and copy.
+ */
+export function seriesOf(length: number, valueAt: (i: number) => number | null): Series {
+  const series: Series = new Array(length);
+  for (let i = 0; i < length; i++) series[i] = valueAt(i);
+  return series;
+}
+
+/**
+ * Values per block of a SeriesBuilder: 64 KiB, under the size from which allocators hand out fresh pages, so
+ * blocks reuse freed memory; and growing never copies. Long logs spend more on memory than on reading their text.
+ */
+const BLOCK_SHIFT = 13;
+const BLOCK_VALUES = 1 << BLOCK_SHIFT;
+
+/**
+ * A series built one value at a time: numbers go to fixed-size Float64Array blocks, nulls are kept by index, and
+ * `toSeries` builds the array once, at its final length.
  * @example const b = new SeriesBuilder(); b.push(0.5); b.push(null); b.toSeries() // [0.5, null]
  */
 export class SeriesBuilder {
   length = 0;
-  private values = new Float64Array(64);
+  private readonly blocks: Float64Array[] = [];
   private readonly nulls: number[] = [];
 
   push(value: number | null): void {
-    if (this.length === this.values.length) {
-      const grown = new Float64Array(2 * this.length);
-      grown.set(this.values);
-      this.values = grown;
-    }
+    const offset = this.length & (BLOCK_VALUES - 1);
+    if (offset === 0) this.blocks.push(new Float64Array(BLOCK_VALUES));
     if (value === null) this.nulls.push(this.length);
-    else this.values[this.length] = value;
+    else this.blocks[this.length >> BLOCK_SHIFT][offset] = value;
     this.length++;
   }
 
-  /** The numbers pushed so far, as a view (a null reads as 0). */
-  numbers(): Float64Array {
-    return this.values.subarray(0, this.length);
+  /** Value `i` (a null reads as 0). */
+  at(i: number): number {
+    return this.blocks[i >> BLOCK_SHIFT][i & (BLOCK_VALUES - 1)];
   }
 
   /** The values as a series; with `indexes`, only those values, in that order. */
   toSeries(indexes?: number[]): Series {
-    const { values, nulls } = this;
-    const series: Series = new Array(this.length);
-    for (let i = 0; i < this.length; i++) series[i] = values[i];
-    for (const i of nulls) series[i] = null;
-    return indexes ? indexes.map((i) => series[i]) : series;
+    const series = seriesOf(this.length, (i) => this.at(i));
+    for (const i of this.nulls) series[i] = null;
+    return indexes ? seriesOf(indexes.length, (k) => series[indexes[k]]) : series;
   }
 }
 

@@ -6,10 +6,20 @@ import { AdvisorInputError, type Format } from '../types';
 import type { UploadPart } from './index';
 import { isLossName, canonicalMetricName } from './aliases';
 import { isHeaderRow, readCsv } from './csv';
+import { readTrainerState } from './hf-trainer-state';
 import { historyMetrics } from './keras-history';
 import { hasGenericEpochLines, hasKerasEpochLines } from './keras-text';
 import { hasTfRecordHeader } from './tensorboard';
-import { decodeText, firstLines, looksBinary, parseLenientJson, parseMetricValue } from './text';
+import {
+  BINARY_SAMPLE_CHARS,
+  CHUNK_BYTES,
+  decodeHead,
+  decodeText,
+  firstLines,
+  looksBinary,
+  parseLenientJson,
+  parseMetricValue,
+} from './text';
 import { isModelDocument } from './tfjs-model';
 
 /** An HF Trainer log entry: `{'loss': 0.69, …, 'epoch': 0.16}`. */
@@ -34,7 +44,7 @@ export function sniffJsonDocument(doc: unknown): Format | null {
 
 /** Which CSV this is from its header and first rows; null when the text is not a metrics CSV. */
 function sniffCsv(text: string): Format | null {
-  const head = firstLines(text.trimStart(), 50).join('\n');
+  const head = firstLines(text.trimStart(), CSV_SNIFF_LINES).join('\n');
   let rows;
   try {
     rows = readCsv(head);
@@ -72,10 +82,46 @@ function trimsToJson(text: string, trimmed: string): boolean {
   return end - start === trimmed.length;
 }
 
-/** A part's format, and the JSON document sniffing parsed, for the parser to reuse (it is the same document). */
+/**
+ * A part's format, with what sniffing already did for the parser to reuse: the JSON document it parsed (the same
+ * document) and the text it decoded.
+ */
 export interface Sniffed {
   format: Format;
   json?: unknown;
+  text?: string;
+}
+
+/** Lines of a CSV that sniffing reads: a header and enough rows to see the columns are consistent. */
+const CSV_SNIFF_LINES = 50;
+/** Characters of console text searched for epoch lines. */
+const TEXT_SAMPLE_CHARS = 2_000_000;
+
+/**
+ * The format of an upload told from the start of its text (all of a short upload), where the whole text would give
+ * the same answer: a trainer_state.json, read straight from its bytes; and, for a long upload, a metrics CSV
+ * (decided by its first lines) or Keras console output (an `Epoch N/M` line early on). Null when the whole text is
+ * needed. Decoding a log of several MB into one string costs more than its parser then spends, and these formats
+ * are parsed without it.
+ */
+function sniffFromHead(bytes: Uint8Array, head: string): Sniffed | null {
+  const start = head.trimStart();
+  const whole = bytes.length <= CHUNK_BYTES;
+  if (start === '' || (!whole && head.length < BINARY_SAMPLE_CHARS) || looksBinary(head)) return null;
+  if (start.startsWith('{')) {
+    const state = start.includes('"log_history"') ? readTrainerState(bytes) : null;
+    return state ? { format: 'hf-trainer-state', json: state } : null;
+  }
+  // the complete lines of the head
+  const lines = head.slice(0, head.lastIndexOf('\n') + 1).trimStart();
+  const decidable =
+    !whole &&
+    lines !== '' &&
+    !start.startsWith('[') &&
+    firstLines(lines, CSV_SNIFF_LINES + 1).length > CSV_SNIFF_LINES; // more than the lines CSV sniffing reads
+  if (!decidable) return null;
+  const format = sniffCsv(lines) ?? (hasKerasEpochLines(lines) ? 'keras-text' : null);
+  return format ? { format } : null;
 }
 
 /**
@@ -87,12 +133,23 @@ export function sniffFormat(part: UploadPart, decoded?: string): Format {
   return sniffUpload(part, decoded).format;
 }
 
-/** `sniffFormat`, also handing back the parsed JSON document when there is one. */
+/** `sniffFormat`, also handing back the parsed JSON document and the decoded text when there are. */
 export function sniffUpload(part: UploadPart, decoded?: string): Sniffed {
   const { bytes } = part;
   if (bytes.length === 0) throw new AdvisorInputError('malformed', 'the upload is empty');
   if (hasTfRecordHeader(bytes)) return { format: 'tensorboard' };
+  if (decoded === undefined) {
+    const head = decodeHead(bytes);
+    const early = sniffFromHead(bytes, head);
+    if (early) return early;
+    if (bytes.length <= CHUNK_BYTES) decoded = head; // all of it
+  }
   const text = decoded ?? decodeText(bytes);
+  return { ...sniffText(text), text };
+}
+
+/** The format of a text upload from its whole text. */
+function sniffText(text: string): Sniffed {
   if (text.trim() === '') throw new AdvisorInputError('malformed', 'the upload is empty');
   if (looksBinary(text)) {
     throw new AdvisorInputError('unknown_format', 'binary content that is not a TensorBoard event file');
@@ -119,7 +176,7 @@ export function sniffUpload(part: UploadPart, decoded?: string): Sniffed {
   }
   const csv = sniffCsv(text);
   if (csv) return { format: csv };
-  const sample = text.slice(0, 2_000_000);
+  const sample = text.slice(0, TEXT_SAMPLE_CHARS);
   if (hasKerasEpochLines(sample)) return { format: 'keras-text' };
   if (HF_DICT_LOSS.test(sample) && HF_DICT_EPOCH.test(sample)) return { format: 'hf-trainer-state' };
   if (hasGenericEpochLines(sample)) return { format: 'keras-text' };

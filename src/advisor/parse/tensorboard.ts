@@ -6,17 +6,8 @@
 import { AdvisorInputError, type ParsedUpload, type Series } from '../types';
 import { maskedCrc32c } from './crc32c';
 import { addSeries, assertSeriesCount, assertSeriesLength, createLog, SeriesBuilder } from './log';
-import {
-  fieldFloat,
-  fieldString,
-  littleEndianFloats,
-  packedFloats,
-  type ProtobufField,
-  readFields,
-  WIRE_FIXED32,
-  WIRE_LENGTH_DELIMITED,
-  WIRE_VARINT,
-} from './protobuf';
+import { decodeString, FieldReader, WIRE_FIXED32, WIRE_LENGTH_DELIMITED, WIRE_VARINT } from './protobuf';
+import { RepeatedStrings } from './text';
 
 const HEADER_BYTES = 12; // uint64 length + masked CRC of it
 const FOOTER_BYTES = 4; // masked CRC of the data
@@ -45,52 +36,62 @@ export function hasTfRecordHeader(bytes: Uint8Array): boolean {
   return maskedCrc32c(bytes, 0, 8) === view.getUint32(8, true);
 }
 
-/** The scalar of a TensorProto, or null when it is not a single float/double (histograms, images, text). */
-function tensorScalar(fields: ProtobufField[]): number | null {
+/**
+ * The scalar of the TensorProto in the current field of `field`, or null when it is not a single float/double
+ * (histograms, images, text).
+ */
+function tensorScalar(field: FieldReader): number | null {
+  // a first pass reads every field (a malformed one makes the event unreadable) and finds the dtype
   let dtype = 0;
+  for (const f = field.message(); f.next(); ) if (f.number === TENSOR_DTYPE && f.wireType === WIRE_VARINT) dtype = f.varint;
+  if (dtype !== DT_FLOAT && dtype !== DT_DOUBLE) return null;
   let count = 0;
   let scalar: number | null = null;
   const take = (values: number[]): void => {
     count += values.length;
     if (values.length > 0) scalar = values[0];
   };
-  for (const f of fields) {
-    if (f.number === TENSOR_DTYPE && f.wireType === WIRE_VARINT) dtype = f.varint;
-  }
-  if (dtype !== DT_FLOAT && dtype !== DT_DOUBLE) return null;
-  for (const f of fields) {
+  for (const f = field.message(); f.next(); ) {
     // a scalar is at most 8 bytes: larger payloads (histograms) are not decoded at all
-    if (f.bytes.length > 8) return null;
+    if (f.end - f.start > 8) return null;
     if (f.number === TENSOR_CONTENT && f.wireType === WIRE_LENGTH_DELIMITED) {
-      take(littleEndianFloats(f.bytes, dtype === DT_FLOAT ? 4 : 8));
-    } else if (f.number === TENSOR_FLOAT_VAL) take(packedFloats(f, 4));
-    else if (f.number === TENSOR_DOUBLE_VAL) take(packedFloats(f, 8));
+      take(f.littleEndianFloats(dtype === DT_FLOAT ? 4 : 8));
+    } else if (f.number === TENSOR_FLOAT_VAL) take(f.packedFloats(4));
+    else if (f.number === TENSOR_DOUBLE_VAL) take(f.packedFloats(8));
   }
   return count === 1 ? scalar : null;
 }
 
-/** Scalars of one Event: tag → value at its step. */
-function eventScalars(data: Uint8Array): { step: number; scalars: Array<[string, number]> } {
-  let step = 0;
-  const scalars: Array<[string, number]> = [];
-  for (const field of readFields(data)) {
-    if (field.number === EVENT_STEP && field.wireType === WIRE_VARINT) step = field.varint;
+/** The scalars of one Event, reused from one event to the next. */
+interface EventScalars {
+  step: number;
+  tags: string[];
+  values: number[];
+}
+
+/** Reads one Event into `out`: its step and scalars (tag → value). */
+function readEvent(event: FieldReader, tags: RepeatedStrings, out: EventScalars): void {
+  out.step = 0;
+  out.tags.length = 0;
+  out.values.length = 0;
+  for (const field = event; field.next(); ) {
+    if (field.number === EVENT_STEP && field.wireType === WIRE_VARINT) out.step = field.varint;
     if (field.number !== EVENT_SUMMARY || field.wireType !== WIRE_LENGTH_DELIMITED) continue;
-    for (const valueField of readFields(field.bytes)) {
+    for (const valueField = field.message(); valueField.next(); ) {
       if (valueField.number !== SUMMARY_VALUE || valueField.wireType !== WIRE_LENGTH_DELIMITED) continue;
       let tag: string | null = null;
       let value: number | null = null;
-      for (const f of readFields(valueField.bytes)) {
-        if (f.number === VALUE_TAG && f.wireType === WIRE_LENGTH_DELIMITED) tag = fieldString(f);
-        else if (f.number === VALUE_SIMPLE && f.wireType === WIRE_FIXED32) value = fieldFloat(f);
-        else if (f.number === VALUE_TENSOR && f.wireType === WIRE_LENGTH_DELIMITED) {
-          value = tensorScalar(readFields(f.bytes));
-        }
+      for (const f = valueField.message(); f.next(); ) {
+        if (f.number === VALUE_TAG && f.wireType === WIRE_LENGTH_DELIMITED) tag = tags.of(f.buf, f.start, f.end, decodeString);
+        else if (f.number === VALUE_SIMPLE && f.wireType === WIRE_FIXED32) value = f.float();
+        else if (f.number === VALUE_TENSOR && f.wireType === WIRE_LENGTH_DELIMITED) value = tensorScalar(f);
       }
-      if (tag !== null && value !== null) scalars.push([tag, value]);
+      if (tag !== null && value !== null) {
+        out.tags.push(tag);
+        out.values.push(value);
+      }
     }
   }
-  return { step, scalars };
 }
 
 /**
@@ -105,7 +106,7 @@ interface TagPoints {
 
 function addPoint(points: TagPoints, step: number, value: number): void {
   const { steps, values } = points;
-  if (points.byStep === null && (steps.length === 0 || step > steps.numbers()[steps.length - 1])) {
+  if (points.byStep === null && (steps.length === 0 || step > steps.at(steps.length - 1))) {
     steps.push(step);
     values.push(value);
     return;
@@ -117,16 +118,15 @@ function addPoint(points: TagPoints, step: number, value: number): void {
 /** A tag's points by step. */
 function byStepOf(points: TagPoints): Map<number, number> {
   if (points.byStep) return points.byStep;
-  const steps = points.steps.numbers();
-  const values = points.values.numbers();
+  const { steps, values } = points;
   const byStep = new Map<number, number>();
-  for (let i = 0; i < steps.length; i++) byStep.set(steps[i], values[i]);
+  for (let i = 0; i < steps.length; i++) byStep.set(steps.at(i), values.at(i));
   return byStep;
 }
 
-function sameNumbers(a: Float64Array, b: Float64Array): boolean {
+function sameNumbers(a: SeriesBuilder, b: SeriesBuilder): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  for (let i = 0; i < a.length; i++) if (a.at(i) !== b.at(i)) return false;
   return true;
 }
 
@@ -143,6 +143,8 @@ export function parseTensorBoard(bytes: Uint8Array): ParsedUpload {
   let undecodable = 0;
   let records = 0;
   let pos = 0;
+  const tagStrings = new RepeatedStrings();
+  const event: EventScalars = { step: 0, tags: [], values: [] };
   while (pos < bytes.length) {
     if (bytes.length - pos < HEADER_BYTES) {
       warnings.push('the last TensorBoard record was truncated and skipped');
@@ -169,14 +171,15 @@ export function parseTensorBoard(bytes: Uint8Array): ParsedUpload {
       crcFailures++;
       continue;
     }
-    let event: ReturnType<typeof eventScalars>;
     try {
-      event = eventScalars(bytes.subarray(dataStart, dataEnd));
+      readEvent(new FieldReader(bytes, dataStart, dataEnd, view), tagStrings, event);
     } catch {
       undecodable++;
       continue;
     }
-    for (const [tag, value] of event.scalars) {
+    for (let i = 0; i < event.tags.length; i++) {
+      const tag = event.tags[i];
+      const value = event.values[i];
       let points = byTag.get(tag);
       if (points === undefined) {
         assertSeriesCount(byTag.size + 1);
@@ -201,10 +204,9 @@ export function parseTensorBoard(bytes: Uint8Array): ParsedUpload {
   }
   const log = createLog('tensorboard', epochTags.length > 0 ? 'epoch' : 'step');
   const tagPoints = chosen.map((t) => byTag.get(t) as TagPoints);
-  const firstSteps = tagPoints.length > 0 ? tagPoints[0].steps.numbers() : new Float64Array(0);
-  if (tagPoints.every((p) => p.byStep === null && sameNumbers(p.steps.numbers(), firstSteps))) {
+  if (tagPoints.every((p) => p.byStep === null && sameNumbers(p.steps, tagPoints[0].steps))) {
     // the usual file: every tag logged at the same increasing steps, so the values are the series as they are
-    assertSeriesLength(firstSteps.length, 'steps');
+    assertSeriesLength(tagPoints.length > 0 ? tagPoints[0].steps.length : 0, 'steps');
     chosen.forEach((tag, i) => addSeries(log, tag, tagPoints[i].values.toSeries()));
   } else {
     const maps = tagPoints.map(byStepOf);

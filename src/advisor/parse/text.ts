@@ -6,7 +6,7 @@ import { AdvisorInputError } from '../types';
  * @example decodeText(new TextEncoder().encode('\uFEFFepoch,loss')) // 'epoch,loss'
  */
 export function decodeText(bytes: Uint8Array): string {
-  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
+  if (isUtf16(bytes)) {
     const littleEndian = bytes[0] === 0xff;
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const units: string[] = [];
@@ -22,9 +22,64 @@ export function decodeText(bytes: Uint8Array): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
+/** Whether `bytes` start with a UTF-16 byte order mark (`decodeText` then reads UTF-16). */
+function isUtf16(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
+}
+
+/**
+ * Bytes decoded per piece by `textChunks`: large enough that per-call costs vanish, small enough that each piece is a
+ * short-lived young-generation string. One string of a whole multi-MB log cost more than parsing it (a fresh large
+ * allocation every time).
+ */
+export const CHUNK_BYTES = 64 * 1024;
+
+const LF = 0x0a;
+
+/**
+ * The text `decodeText` gives, as consecutive pieces that each end just after a `\n` (the last one at the end of the
+ * text), so a line is never split between pieces. Iterable any number of times; each pass decodes again.
+ * @example [...textChunks(bytes)].join('') === decodeText(bytes) // true
+ */
+export function textChunks(bytes: Uint8Array, chunkBytes = CHUNK_BYTES): Iterable<string> {
+  return {
+    *[Symbol.iterator]() {
+      if (isUtf16(bytes)) {
+        yield decodeText(bytes); // rare (PowerShell redirections): one piece
+        return;
+      }
+      // one streaming decoder, so a byte order mark is dropped only at the very start, as decodeText does
+      const decoder = new TextDecoder('utf-8');
+      for (let start = 0; start < bytes.length; ) {
+        const lf = start + chunkBytes < bytes.length ? bytes.indexOf(LF, start + chunkBytes - 1) : -1;
+        const end = lf === -1 ? bytes.length : lf + 1;
+        // a `\n` byte never sits inside a multi-byte UTF-8 sequence: pieces end on character boundaries
+        const piece = decoder.decode(bytes.subarray(start, end), { stream: end < bytes.length });
+        yield start === 0 && piece.charCodeAt(0) === 0xfeff ? piece.slice(1) : piece;
+        start = end;
+      }
+    },
+  };
+}
+
+/**
+ * The start of the text `decodeText` gives: the first `CHUNK_BYTES` bytes decoded (all of a shorter upload), less a
+ * character they cut in two. Enough to tell most formats, at a fraction of decoding a long upload.
+ * @example decodeHead(bytes) === decodeText(bytes).slice(0, decodeHead(bytes).length) // true
+ */
+export function decodeHead(bytes: Uint8Array): string {
+  if (bytes.length <= CHUNK_BYTES) return decodeText(bytes);
+  if (isUtf16(bytes)) return decodeText(bytes.subarray(0, CHUNK_BYTES)); // code units: an even cut keeps them whole
+  const text = new TextDecoder('utf-8').decode(bytes.subarray(0, CHUNK_BYTES), { stream: true });
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** Characters `looksBinary` samples: the start of a file tells binary from text. */
+export const BINARY_SAMPLE_CHARS = 4096;
+
 /** Whether decoded text looks like binary data rather than a log (NULs or many undecodable bytes). */
 export function looksBinary(text: string): boolean {
-  const sample = text.slice(0, 4096);
+  const sample = text.slice(0, BINARY_SAMPLE_CHARS);
   let bad = 0;
   for (let i = 0; i < sample.length; i++) {
     const c = sample.charCodeAt(i);
@@ -32,6 +87,32 @@ export function looksBinary(text: string): boolean {
     if (c === 0xfffd || (c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 8)) bad++;
   }
   return bad > sample.length * 0.05;
+}
+
+/**
+ * The strings of byte ranges that repeat (TensorBoard tags, log_history keys), remembered by their bytes: a long
+ * log repeats the same few in every record, and building each one's string again was a large part of reading it.
+ */
+export class RepeatedStrings {
+  private readonly known: Array<{ bytes: Uint8Array; text: string }> = [];
+
+  /** @param limit strings remembered: more than a log has names, few enough to compare each against */
+  constructor(private readonly limit = 32) {}
+
+  /** The string of `bytes[start, end)`, from `decode` the first time those bytes come. */
+  of(bytes: Uint8Array, start: number, end: number, decode: (bytes: Uint8Array) => string): string {
+    const length = end - start;
+    for (const known of this.known) if (known.bytes.length === length && sameBytes(known.bytes, bytes, start)) return known.text;
+    const text = decode(bytes.subarray(start, end));
+    if (this.known.length < this.limit) this.known.push({ bytes: bytes.slice(start, end), text });
+    return text;
+  }
+}
+
+/** Whether `bytes` equal `other[start, start + bytes.length)`. */
+function sameBytes(bytes: Uint8Array, other: Uint8Array, start: number): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== other[start + i]) return false;
+  return true;
 }
 
 const MISSING = new Set(['', 'null', 'none', 'na', 'n/a']);
@@ -77,6 +158,60 @@ function isDecimal(s: string): boolean {
   return i === s.length;
 }
 
+/** Powers of ten a double holds exactly: up to 10^22. */
+const EXACT_POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
+/** Digits whose integer a double always holds exactly (below 2^53). */
+const MAX_EXACT_DIGITS = 15;
+
+/**
+ * Reads plain decimals of at most 15 digits (`-0.12345`, `3`, `.5`, `2.`) in place: the digits as an integer divided
+ * by an exact power of ten is the correctly rounded value, the same double `Number()` gives (Clinger's fast path),
+ * without building a string; logs have hundreds of thousands of numbers. A reader object rather than a function, so
+ * that the stopping point comes back without an allocation per number.
+ * @example const r = new PlainDecimalReader(); r.read('a,-0.25,b', 2, 9) // -0.25, and r.stop is 7
+ */
+export class PlainDecimalReader {
+  /** Where the last `read` stopped: the first character it did not take. */
+  stop = 0;
+
+  /** The plain decimal at `start` (before `end`); NaN when there is none there (or more digits). */
+  read(text: string, start: number, end: number): number {
+    let i = start;
+    let c = i < end ? text.charCodeAt(i) : -1; // -1 past the end
+    const negative = c === MINUS;
+    if (negative || c === PLUS) c = ++i < end ? text.charCodeAt(i) : -1;
+    let mantissa = 0;
+    const integerStart = i;
+    for (; c >= ZERO && c <= NINE; c = ++i < end ? text.charCodeAt(i) : -1) mantissa = mantissa * 10 + (c - ZERO);
+    let digits = i - integerStart;
+    let decimals = 0;
+    if (c === DOT) {
+      const fractionStart = ++i;
+      for (c = i < end ? text.charCodeAt(i) : -1; c >= ZERO && c <= NINE; c = ++i < end ? text.charCodeAt(i) : -1) {
+        mantissa = mantissa * 10 + (c - ZERO);
+      }
+      decimals = i - fractionStart;
+      digits += decimals;
+    }
+    this.stop = i;
+    if (digits === 0) return NaN;
+    const value = exactDecimal(mantissa, digits, decimals);
+    return negative ? -value : value;
+  }
+}
+
+/**
+ * The double of a decimal of `digits` digits read as the integer `mantissa` with `decimals` of them after the
+ * point: `mantissa / 10^decimals`, correctly rounded while both are exact doubles (at most 15 digits); NaN beyond,
+ * for the caller to parse the text instead.
+ */
+export function exactDecimal(mantissa: number, digits: number, decimals: number): number {
+  if (digits > MAX_EXACT_DIGITS) return NaN;
+  return decimals === 0 ? mantissa : mantissa / EXACT_POWERS_OF_TEN[decimals]; // epochs and steps: no division
+}
+
+const decimals = new PlainDecimalReader();
+
 /**
  * A cell of a log as a metric value: a number, NaN/±Infinity for `nan`/`inf`, null for an empty cell or `null`,
  * undefined when the cell is not a number at all.
@@ -84,6 +219,8 @@ function isDecimal(s: string): boolean {
  * @example parseMetricValue('abc') // undefined
  */
 export function parseMetricValue(cell: string): number | null | undefined {
+  const plain = decimals.read(cell, 0, cell.length);
+  if (decimals.stop === cell.length && !Number.isNaN(plain)) return plain;
   if (isDecimal(cell)) return Number(cell);
   const s = cell.trim();
   if (isDecimal(s)) return Number(s);
@@ -93,38 +230,6 @@ export function parseMetricValue(cell: string): number | null | undefined {
   if (lower === 'inf' || lower === '+inf' || lower === 'infinity' || lower === '+infinity') return Infinity;
   if (lower === '-inf' || lower === '-infinity') return -Infinity;
   return undefined;
-}
-
-/** Powers of ten a double holds exactly: up to 10^22. */
-const EXACT_POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
-/** Digits whose integer a double always holds exactly (below 2^53). */
-const MAX_EXACT_DIGITS = 15;
-
-/**
- * `parseMetricValue(text.slice(start, end))`, without building the string for a plain decimal of at most 15 digits
- * (`-0.12345`): its digits as an integer divided by an exact power of ten is the correctly rounded value, the same
- * double `Number()` gives (Clinger's fast path). Anything else goes through `parseMetricValue`.
- */
-export function parseMetricValueAt(text: string, start: number, end: number): number | null | undefined {
-  if (start === end) return null; // an empty cell, as sparse logs have many
-  let i = start;
-  const sign = text.charCodeAt(i);
-  if (sign === PLUS || sign === MINUS) i++;
-  let mantissa = 0;
-  let digits = 0;
-  let decimals = -1; // digits after the dot; -1 before the dot
-  for (; i < end; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= ZERO && c <= NINE) {
-      mantissa = mantissa * 10 + (c - ZERO);
-      digits++;
-      if (decimals >= 0) decimals++;
-    } else if (c === DOT && decimals < 0) decimals = 0;
-    else break;
-  }
-  if (i < end || digits === 0 || digits > MAX_EXACT_DIGITS) return parseMetricValue(text.slice(start, end));
-  const value = decimals > 0 ? mantissa / EXACT_POWERS_OF_TEN[decimals] : mantissa;
-  return sign === MINUS ? -value : value;
 }
 
 const NAN_SENTINEL = '\u0000edgetune:NaN';

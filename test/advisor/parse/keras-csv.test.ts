@@ -75,4 +75,9 @@ describe('Keras CSVLogger uploads', () => {
     const csv = `loss\n${'1\n'.repeat(1_000_002)}`;
     expect(inputErrorOf(() => upload(csv, undefined, 'keras-csv')).kind).toBe('too_large');
   });
+
+  it('answers the row cap first, even when an earlier line breaks another cap (the file is read piece by piece)', () => {
+    const csv = `loss\n${'1,'.repeat(300)}1\n${'1\n'.repeat(1_000_002)}`;
+    expect(inputErrorOf(() => upload(csv, undefined, 'keras-csv')).message).toBe('more than 1000000 rows');
+  });
 });

@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseUpload } from '../../../src/advisor/parse/index';
-import { crc32c, maskCrc } from '../../../src/advisor/parse/crc32c';
 import { concat, encodeEventFile, frameRecord, kerasEventFile, recordOffsets, encodeEvent } from './fixtures/tfevents';
-import { inputErrorOf, upload, utf8 } from './fixtures/helpers';
+import { inputErrorOf, upload } from './fixtures/helpers';
 
 const f32 = (x: number): number => Math.fround(x);
-
-describe('CRC-32C', () => {
-  it('matches the standard check value and TFRecord masking', () => {
-    expect(crc32c(utf8('123456789'))).toBe(0xe3069283);
-    expect(crc32c(new Uint8Array(0))).toBe(0);
-    expect(maskCrc(0)).toBe(0xa282ead8);
-  });
-});
 
 describe('TensorBoard event file uploads', () => {
   it('reads Keras TF2 tensor scalars (epoch_loss, epoch_accuracy, epoch_learning_rate)', () => {
