@@ -139,7 +139,7 @@ function main(): void {
   const ms = (v: number) => `${v.toFixed(1)} ms`.padStart(10);
   console.log(`medians of ${REPS.join('/')} runs of parse+advise: wall clock, CPU time; parse alone (wall) at 100k`);
   const sizes = SIZES.map((n) => `${n / 1000}k`.padStart(10)).join('');
-  console.log(`${'format'.padEnd(17)}${sizes}  cpu@100k  parse@100k  growth 10k→100k (wall, cpu)`);
+  console.log(`${'format'.padEnd(17)}${sizes}  cpu@100k  parse@100k  growth 10k→100k (wall, cpu)  upload@100k`);
   for (const format of formats) {
     const { name, build } = FORMATS[format] ?? {};
     if (!build) throw new Error(`unknown format ${format}; one of ${Object.keys(FORMATS).join(', ')}`);
@@ -149,8 +149,23 @@ function main(): void {
     const [, medium, large] = timings;
     const growth = `×${(large.total / medium.total).toFixed(1)}, ×${(large.cpu / medium.cpu).toFixed(1)}`;
     const row = `${timings.map((t) => ms(t.total)).join('')}${ms(large.cpu)}  ${ms(large.parse)}`;
-    console.log(`${format.padEnd(17)}${row}  ${growth}`);
+    const mb = inputs[2].length / 1e6;
+    console.log(`${format.padEnd(17)}${row}  ${growth.padEnd(27)}${mb.toFixed(1)} MB, ${(mb / (large.total / 1000)).toFixed(0)} MB/s`);
   }
+  console.log(nativeJsonFloor(curves[2]));
+}
+
+/** V8's own JSON.parse on the 100k Keras History text: the speed of a native parser on this machine, for scale. */
+function nativeJsonFloor(curve: Curve): string {
+  const text = JSON.stringify(kerasHistoryOf(curve));
+  const runs: number[] = [];
+  for (let r = 0; r < 9; r++) {
+    const t0 = performance.now();
+    JSON.parse(text);
+    runs.push(performance.now() - t0);
+  }
+  const mb = text.length / 1e6;
+  return `for scale: JSON.parse alone of the ${mb.toFixed(1)} MB keras-history text takes ${medianOf(runs).toFixed(1)} ms (${(mb / (medianOf(runs) / 1000)).toFixed(0)} MB/s)`;
 }
 
 main();

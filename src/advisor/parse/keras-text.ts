@@ -11,7 +11,8 @@ import { canonicalMetricName, isLossName } from './aliases';
 import { appendedRunsWarning, isSingleRun, resumeWarning, splitEpochIndexes } from './epochs';
 import { addSeries, assertSeriesLength, createLog, SeriesBuilder } from './log';
 import { RecordColumns } from './record-columns';
-import { parseMetricValue, someLine, splitLines, textChunks } from './text';
+import { epochLineAt, isPlainAsciiLine, KerasPairs } from './keras-text-bytes';
+import { decodeUtf8Slice, hasByteOrderMark, parseMetricValue, someLine, splitLines, textChunks } from './text';
 
 const NUMBER = String.raw`[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|inf(?:inity)?)`;
 /** `Epoch 3/20` alone on its line (Keras prints it before the progress bar). */
@@ -88,28 +89,89 @@ function addRecord(records: EpochRecords, epoch: number, metrics: Metrics): void
   records.epochs.push(epoch);
 }
 
+const LF = 0x0a;
+
 /**
- * Epoch records from Keras output: the last metrics line after each `Epoch N/M` line (only that one is parsed:
- * progress bars print many). False when there is no `Epoch N/M` line at all.
+ * Keras output as its lines come: each `Epoch N/M` line closes the previous epoch, whose record is its last metrics
+ * line (only that one is parsed: progress bars print many).
  */
-function readKerasRecords(chunks: Iterable<string>, records: EpochRecords, warnings: string[]): boolean {
-  let epoch: number | null = null;
-  let last: string | null = null;
-  const close = (): void => {
-    if (epoch === null) return;
-    if (last !== null) addRecord(records, epoch, kerasMetrics(last) as Metrics);
-    else warnings.push(`epoch ${epoch} has no metrics line (interrupted?) and was skipped`);
-  };
-  forEachConsoleLine(chunks, (line) => {
+class KerasEpochs {
+  epoch: number | null = null;
+  /** The open epoch's last metrics line: its text, or where its bytes start in `bytes`; null before there is one. */
+  private last: string | number | null = null;
+  private readonly pairs = new KerasPairs();
+  /** `metricsAt`'s map, reused: each record is added as soon as it is read. */
+  private readonly metrics: Metrics = new Map();
+
+  constructor(
+    private readonly records: EpochRecords,
+    private readonly warnings: string[],
+    private readonly bytes: Uint8Array = new Uint8Array(0),
+  ) {}
+
+  start(epoch: number): void {
+    this.close();
+    this.epoch = epoch;
+    this.last = null;
+  }
+
+  /** Reads one line of text. */
+  line(line: string): void {
     const header = kerasEpochOf(line);
-    if (header !== null) {
-      close();
-      epoch = header;
-      last = null;
-    } else if (epoch !== null && HAS_KERAS_METRIC.test(line)) last = line;
-  });
-  close();
-  return epoch !== null;
+    if (header !== null) this.start(header);
+    else if (this.epoch !== null && HAS_KERAS_METRIC.test(line)) this.last = line;
+  }
+
+  /** Reads the plain ASCII line `bytes[start, end)` (`isPlainAsciiLine`) that is not an `Epoch N/M` line. */
+  plainLine(start: number, end: number): void {
+    if (this.epoch !== null && this.pairs.find(this.bytes, start, start, end)) this.last = start;
+  }
+
+  close(): void {
+    const { epoch, last } = this;
+    if (epoch === null) return;
+    if (last === null) this.warnings.push(`epoch ${epoch} has no metrics line (interrupted?) and was skipped`);
+    else addRecord(this.records, epoch, typeof last === 'string' ? (kerasMetrics(last) as Metrics) : this.metricsAt(last));
+  }
+
+  /** The metrics of the plain ASCII line that starts at `start` in `bytes`. */
+  private metricsAt(start: number): Metrics {
+    const lf = this.bytes.indexOf(LF, start);
+    this.metrics.clear();
+    this.pairs.readAll(this.bytes, start, lf === -1 ? this.bytes.length : lf, this.metrics);
+    return this.metrics;
+  }
+}
+
+/**
+ * Reads UTF-8 console output line by line from its bytes: `Epoch N/M` and plain ASCII lines in place, any other line
+ * decoded and read as text (a line never spans a `\n` byte, whatever else ends it).
+ */
+function readKerasBytes(bytes: Uint8Array, epochs: KerasEpochs): void {
+  for (let start = 0; start < bytes.length; ) {
+    let lf = bytes.indexOf(LF, start);
+    if (lf === -1) lf = bytes.length;
+    const short = lf - start <= MAX_LINE_CHARS;
+    const epoch = short ? epochLineAt(bytes, start, lf) : null;
+    if (epoch !== null) epochs.start(epoch);
+    else if (!isPlainAsciiLine(bytes, start, lf)) {
+      forEachConsoleLine([decodeUtf8Slice(bytes.subarray(start, lf + 1))], (line) => epochs.line(line));
+    } else if (short) epochs.plainLine(start, lf);
+    start = lf + 1;
+  }
+}
+
+/**
+ * Epoch records from Keras output (its bytes, or its text in pieces): the last metrics line after each `Epoch N/M`
+ * line. False when there is no `Epoch N/M` line at all.
+ */
+function readKerasRecords(source: Iterable<string> | Uint8Array, records: EpochRecords, warnings: string[]): boolean {
+  const bytes = source instanceof Uint8Array ? source : undefined;
+  const epochs = new KerasEpochs(records, warnings, bytes);
+  if (bytes) readKerasBytes(bytes, epochs);
+  else forEachConsoleLine(source as Iterable<string>, (line) => epochs.line(line));
+  epochs.close();
+  return epochs.epoch !== null;
 }
 
 /** Whether `text[start, end)` is a run of digits. */
@@ -182,7 +244,7 @@ export function parseKerasText(bytes: Uint8Array, text?: string): ParsedUpload {
   const chunks = text !== undefined ? [text] : textChunks(bytes);
   const warnings: string[] = [];
   const records: EpochRecords = { epochs: new SeriesBuilder(), metrics: new RecordColumns() };
-  const keras = readKerasRecords(chunks, records, warnings);
+  const keras = readKerasRecords(text === undefined && !hasByteOrderMark(bytes) ? bytes : chunks, records, warnings);
   if (!keras) {
     forEachConsoleLine(chunks, (line) => {
       const record = genericRecord(line);

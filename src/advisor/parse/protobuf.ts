@@ -39,7 +39,7 @@ export class FieldReader {
   constructor(
     readonly buf: Uint8Array,
     from = 0,
-    private readonly limit = buf.length,
+    private limit = buf.length,
     private readonly view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength),
   ) {
     this.pos = from;
@@ -75,6 +75,21 @@ export class FieldReader {
   /** The current field's bytes, read as a message. */
   message(): FieldReader {
     return new FieldReader(this.buf, this.start, this.end, this.view);
+  }
+
+  /**
+   * The current field's bytes, read as a message by `reader` (of the same buffer), which stops reading its own:
+   * `message()` without an object per message, for the nested messages of every record of a long file.
+   */
+  messageIn(reader: FieldReader): FieldReader {
+    return reader.read(this.start, this.end);
+  }
+
+  /** Reads the message in `buf[from, limit)` from now on. */
+  read(from: number, limit: number): this {
+    this.pos = from;
+    this.limit = limit;
+    return this;
   }
 
   /** The current `float` field (fixed32), little-endian. */

@@ -69,19 +69,31 @@ interface EventScalars {
   values: number[];
 }
 
-/** Reads one Event into `out`: its step and scalars (tag → value). */
-function readEvent(event: FieldReader, tags: RepeatedStrings, out: EventScalars): void {
+/** The readers of an Event and its nested Summary and Summary.Value, reused from one event to the next. */
+interface EventReaders {
+  event: FieldReader;
+  summary: FieldReader;
+  value: FieldReader;
+}
+
+function eventReaders(bytes: Uint8Array, view: DataView): EventReaders {
+  const reader = () => new FieldReader(bytes, 0, 0, view);
+  return { event: reader(), summary: reader(), value: reader() };
+}
+
+/** Reads the Event in `readers.event` into `out`: its step and scalars (tag → value). */
+function readEvent(readers: EventReaders, tags: RepeatedStrings, out: EventScalars): void {
   out.step = 0;
   out.tags.length = 0;
   out.values.length = 0;
-  for (const field = event; field.next(); ) {
+  for (const field = readers.event; field.next(); ) {
     if (field.number === EVENT_STEP && field.wireType === WIRE_VARINT) out.step = field.varint;
     if (field.number !== EVENT_SUMMARY || field.wireType !== WIRE_LENGTH_DELIMITED) continue;
-    for (const valueField = field.message(); valueField.next(); ) {
+    for (const valueField = field.messageIn(readers.summary); valueField.next(); ) {
       if (valueField.number !== SUMMARY_VALUE || valueField.wireType !== WIRE_LENGTH_DELIMITED) continue;
       let tag: string | null = null;
       let value: number | null = null;
-      for (const f = valueField.message(); f.next(); ) {
+      for (const f = valueField.messageIn(readers.value); f.next(); ) {
         if (f.number === VALUE_TAG && f.wireType === WIRE_LENGTH_DELIMITED) tag = tags.of(f.buf, f.start, f.end, decodeString);
         else if (f.number === VALUE_SIMPLE && f.wireType === WIRE_FIXED32) value = f.float();
         else if (f.number === VALUE_TENSOR && f.wireType === WIRE_LENGTH_DELIMITED) value = tensorScalar(f);
@@ -144,6 +156,7 @@ export function parseTensorBoard(bytes: Uint8Array): ParsedUpload {
   let records = 0;
   let pos = 0;
   const tagStrings = new RepeatedStrings();
+  const readers = eventReaders(bytes, view);
   const event: EventScalars = { step: 0, tags: [], values: [] };
   while (pos < bytes.length) {
     if (bytes.length - pos < HEADER_BYTES) {
@@ -172,7 +185,8 @@ export function parseTensorBoard(bytes: Uint8Array): ParsedUpload {
       continue;
     }
     try {
-      readEvent(new FieldReader(bytes, dataStart, dataEnd, view), tagStrings, event);
+      readers.event.read(dataStart, dataEnd);
+      readEvent(readers, tagStrings, event);
     } catch {
       undecodable++;
       continue;

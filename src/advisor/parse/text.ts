@@ -22,6 +22,24 @@ export function decodeText(bytes: Uint8Array): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
+const midFileDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/**
+ * UTF-8 bytes from within a file (a line, a cell) as text, as decoding the whole file gives it: a `\uFEFF` there
+ * is a character, not a byte order mark to drop.
+ */
+export function decodeUtf8Slice(bytes: Uint8Array): string {
+  return midFileDecoder.decode(bytes);
+}
+
+/**
+ * Whether `bytes` start with a byte order mark, UTF-8's (which decoding drops) or UTF-16's (`decodeText` then reads
+ * UTF-16): what the byte-level readers leave to the decoded text.
+ */
+export function hasByteOrderMark(bytes: Uint8Array): boolean {
+  return isUtf16(bytes) || (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf);
+}
+
 /** Whether `bytes` start with a UTF-16 byte order mark (`decodeText` then reads UTF-16). */
 function isUtf16(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
@@ -202,12 +220,69 @@ export class PlainDecimalReader {
 
 /**
  * The double of a decimal of `digits` digits read as the integer `mantissa` with `decimals` of them after the
- * point: `mantissa / 10^decimals`, correctly rounded while both are exact doubles (at most 15 digits); NaN beyond,
- * for the caller to parse the text instead.
+ * point, times `10^exponent`: one multiplication or division of exact doubles, so correctly rounded, while the
+ * mantissa has at most 15 digits and the power of ten at most 22; NaN beyond, for the caller to parse the text.
  */
-export function exactDecimal(mantissa: number, digits: number, decimals: number): number {
+export function exactDecimal(mantissa: number, digits: number, decimals: number, exponent = 0): number {
   if (digits > MAX_EXACT_DIGITS) return NaN;
-  return decimals === 0 ? mantissa : mantissa / EXACT_POWERS_OF_TEN[decimals]; // epochs and steps: no division
+  const scale = decimals - exponent;
+  if (scale === 0) return mantissa; // epochs and steps: no division
+  if (scale > 0) return scale < EXACT_POWERS_OF_TEN.length ? mantissa / EXACT_POWERS_OF_TEN[scale] : NaN;
+  return -scale < EXACT_POWERS_OF_TEN.length ? mantissa * EXACT_POWERS_OF_TEN[-scale] : NaN;
+}
+
+/** Exponent digits `ByteDecimalReader` takes: more is no metric value, left for `Number()`. */
+const MAX_EXPONENT_DIGITS = 3;
+
+/**
+ * `PlainDecimalReader` over the bytes of ASCII text, also taking an exponent (`1e-7`), so that a CSV file is read
+ * without building a string per number. NaN for anything else (`nan`, `inf`, spaces, 16+ digits): the caller
+ * then decodes that one cell and parses it as text.
+ * @example const r = new ByteDecimalReader(); r.read(bytes('a,-2.5e-3,b'), 2, 11) // -0.0025, and r.stop is 9
+ */
+export class ByteDecimalReader {
+  /** Where the last `read` stopped: the first byte it did not take. */
+  stop = 0;
+
+  /** The decimal at `start` (before `end`); NaN when there is none there or it needs `Number()`. */
+  read(bytes: Uint8Array, start: number, end: number): number {
+    let i = start;
+    const negative = bytes[i] === MINUS;
+    if (i < end && (negative || bytes[i] === PLUS)) i++;
+    let mantissa = 0;
+    const integerStart = i;
+    for (; i < end && isDigitByte(bytes[i]); i++) mantissa = mantissa * 10 + (bytes[i] - ZERO);
+    let digits = i - integerStart;
+    let decimals = 0;
+    if (i < end && bytes[i] === DOT) {
+      const fractionStart = ++i;
+      for (; i < end && isDigitByte(bytes[i]); i++) mantissa = mantissa * 10 + (bytes[i] - ZERO);
+      decimals = i - fractionStart;
+      digits += decimals;
+    }
+    this.stop = i;
+    if (digits === 0) return NaN;
+    const exponent = i < end && (bytes[i] === LOWER_E || bytes[i] === UPPER_E) ? this.readExponent(bytes, i + 1, end) : 0;
+    if (Number.isNaN(exponent)) return NaN;
+    const value = exactDecimal(mantissa, digits, decimals, exponent);
+    return negative ? -value : value;
+  }
+
+  /** The exponent whose digits (after an optional sign) start at `i`; NaN when it has none or too many. */
+  private readExponent(bytes: Uint8Array, i: number, end: number): number {
+    const negative = bytes[i] === MINUS;
+    if (i < end && (negative || bytes[i] === PLUS)) i++;
+    let exponent = 0;
+    const start = i;
+    for (; i < end && isDigitByte(bytes[i]); i++) exponent = exponent * 10 + (bytes[i] - ZERO);
+    this.stop = i;
+    if (i === start || i - start > MAX_EXPONENT_DIGITS) return NaN;
+    return negative ? -exponent : exponent;
+  }
+}
+
+function isDigitByte(c: number): boolean {
+  return c >= ZERO && c <= NINE;
 }
 
 const decimals = new PlainDecimalReader();

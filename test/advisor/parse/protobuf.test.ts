@@ -26,6 +26,20 @@ describe('FieldReader', () => {
     expect(inner.next()).toBe(false);
   });
 
+  it('reads nested messages in a reused reader as message() reads them', () => {
+    // two nested messages (field 5), then a varint field of the outer message
+    const bytes = new Uint8Array([0x2a, 0x03, 0x08, 0x96, 0x01, 0x2a, 0x02, 0x08, 0x07, 0x10, 0x01]);
+    const outer = new FieldReader(bytes);
+    const reused = new FieldReader(bytes, 0, 0);
+    const read: number[][] = [];
+    while (outer.next()) {
+      if (outer.number !== 5) continue;
+      const fields = (f: FieldReader) => (f.next() ? [f.number, f.varint, Number(f.next())] : []);
+      read.push(fields(outer.messageIn(reused)), fields(outer.message()));
+    }
+    expect(read).toEqual([[1, 150, 0], [1, 150, 0], [1, 7, 0], [1, 7, 0]]);
+  });
+
   it('reads packed floats and doubles, and refuses a ragged length', () => {
     const f = new FieldReader(new Uint8Array([0x2a, 0x08, 0, 0, 0x80, 0x3f, 0, 0, 0, 0x40, 0x2a, 0x03, 1, 2, 3]));
     expect(f.next() && f.packedFloats(4)).toEqual([1, 2]);
