@@ -51,8 +51,8 @@ export function foldLayersModel(model: LayersModel): FoldedModel | null {
     if (IDENTITY_AT_INFERENCE.has(className)) continue;
     const previous = steps.at(-1);
     const open = previous && previous.kind !== 'layer' && previous.activation === 'linear' && !previous.then ? previous : null;
-    if (className === 'Conv2D') steps.push(convStep(layer) ?? { kind: 'layer', layer });
-    else if (className === 'Dense') steps.push(denseStep(layer) ?? { kind: 'layer', layer });
+    const linearKind = LINEAR_LAYERS.get(className);
+    if (linearKind) steps.push(linearStep(layer, linearKind) ?? { kind: 'layer', layer });
     else if (className === 'BatchNormalization' && open && foldBatchNorm(open, layer)) continue;
     else if (open && fuseActivationLayer(open, layer)) continue;
     else steps.push({ kind: 'layer', layer });
@@ -85,34 +85,26 @@ const pair = (v: unknown): [number, number] => (Array.isArray(v) ? [v[0], v[1] ?
 function activationOf(name: unknown): Pick<LinearStep, 'activation' | 'then'> | null {
   const id = String(name ?? 'linear');
   if (FUSABLE.has(id)) return { activation: id as FusedActivation };
-  if (SEPARATE[id]) return { activation: 'linear', then: SEPARATE[id] };
+  if (Object.hasOwn(SEPARATE, id)) return { activation: 'linear', then: SEPARATE[id] };
   return null;
 }
 
-function convStep(layer: Layer): LinearStep | null {
-  const config = layer.getConfig() as Config;
-  const activation = activationOf(config.activation);
-  if (config.dataFormat !== 'channelsLast' || !activation || (config.padding !== 'same' && config.padding !== 'valid')) return null;
-  const [kernel, bias] = layer.getWeights();
-  return {
-    kind: 'conv2d',
-    weights: tf.keep(tf.clone(kernel)),
-    bias: config.useBias && bias ? tf.keep(tf.clone(bias) as tf.Tensor1D) : null,
-    ...activation,
-    conv: { strides: pair(config.strides), pad: config.padding, dilations: pair(config.dilationRate ?? 1) },
-  };
-}
+const LINEAR_LAYERS = new Map<string, LinearStep['kind']>([['Conv2D', 'conv2d'], ['Dense', 'dense']]);
 
-function denseStep(layer: Layer): LinearStep | null {
+/** A Conv2D or Dense layer as a step the fused ops run; null for settings they do not take. */
+function linearStep(layer: Layer, kind: LinearStep['kind']): LinearStep | null {
   const config = layer.getConfig() as Config;
   const activation = activationOf(config.activation);
   if (!activation) return null;
+  const isConv = kind === 'conv2d';
+  if (isConv && (config.dataFormat !== 'channelsLast' || (config.padding !== 'same' && config.padding !== 'valid'))) return null;
   const [kernel, bias] = layer.getWeights();
   return {
-    kind: 'dense',
+    kind,
     weights: tf.keep(tf.clone(kernel)),
     bias: config.useBias && bias ? tf.keep(tf.clone(bias) as tf.Tensor1D) : null,
     ...activation,
+    conv: isConv ? { strides: pair(config.strides), pad: config.padding as 'same' | 'valid', dilations: pair(config.dilationRate ?? 1) } : undefined,
   };
 }
 
