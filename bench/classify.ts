@@ -12,13 +12,10 @@
  * The client is node:http with one kept-alive socket: Node's fetch (undici) added 0.3–1.4 ms per request against
  * workerd here (GET /health p50 2.08 ms with fetch, 0.68 ms with node:http), which would hide the Worker's own time.
  */
-import { spawn } from 'node:child_process';
 import http from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FASHION_FIXTURES } from '../test/fixtures/images/fashion-fixtures';
+import { startWorker } from '../test/wrangler-dev';
 import { buildBundle, serveBundle } from './workerd';
 
 const COMPATIBILITY_DATE = '2026-04-20'; // as wrangler.toml and bench/wrangler.toml
@@ -116,23 +113,11 @@ async function benchWorker() {
 
 /** The PNG request through `wrangler dev` (what `npm start` serves), for comparison with workerd alone. */
 async function benchWranglerDev(): Promise<number[]> {
-  const stateDir = mkdtempSync(path.join(tmpdir(), 'edgetune-bench-'));
-  const child = spawn('npx', ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', '8792', '--persist-to', stateDir], {
-    detached: true,
-    env: { ...process.env, CI: '1', WRANGLER_SEND_METRICS: 'false' },
-  });
+  const worker = await startWorker({ migrate: false });
   try {
-    await new Promise<void>((resolve, reject) => {
-      let output = '';
-      const onData = (chunk: Buffer) => (output += chunk.toString()).includes('Ready on') && resolve();
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', onData);
-      child.on('exit', (code) => reject(new Error(`wrangler dev exited with ${code}:\n${output}`)));
-    });
-    return await samples(REQUESTS, classify('http://127.0.0.1:8792'));
+    return await samples(REQUESTS, classify(worker.base));
   } finally {
-    if (child.pid) process.kill(-child.pid, 'SIGTERM');
-    rmSync(stateDir, { recursive: true, force: true });
+    worker.stop();
   }
 }
 

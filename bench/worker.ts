@@ -14,8 +14,9 @@ function modelOn(backend: 'wasm' | 'cpu'): Promise<LoadedModel> {
     model = (async () => {
       await ensureBackend();
       await tf.setBackend(backend);
-      const bundle = bundledModels.find((b) => ModelManifestSchema.parse(b.manifest).id === defaultModelId) ?? bundledModels[0];
-      return loadBundledModel(ModelManifestSchema.parse(bundle.manifest), bundle);
+      const bundles = bundledModels.map((bundle) => ({ bundle, manifest: ModelManifestSchema.parse(bundle.manifest) }));
+      const { bundle, manifest } = bundles.find((b) => b.manifest.id === defaultModelId) ?? bundles[0];
+      return loadBundledModel(manifest, bundle);
     })();
     loaded.set(backend, model);
   }

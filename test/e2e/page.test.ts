@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureImage } from '../fixtures/images/fixtures';
 import { launchBrowser, type Browser } from './browser';
 import { FASHION_MNIST_LABELS, fashionMnistTestPng, overfittingEpochs, overfittingKerasCsv } from './inputs';
-import { startWorker, type RunningWorker } from './worker';
+import { startWorker, type RunningWorker } from '../wrangler-dev';
 
 /** The development token `wrangler dev` reads from .dev.vars. */
 const API_TOKEN = readFileSync(path.join(import.meta.dirname, '../../.dev.vars'), 'utf8').match(/^API_TOKEN=(.*)$/m)?.[1]?.trim();

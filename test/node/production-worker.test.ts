@@ -1,55 +1,21 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureImage } from '../fixtures/images/fixtures';
+import { startWorker, type RunningWorker } from '../wrangler-dev';
 
 /**
  * vitest-pool-workers always adds nodejs_compat_v2, so the workers tests exercise the Node branch of the Emscripten
  * glue. This test runs the Worker the way production does: `wrangler dev` with the real wrangler.toml (no
  * nodejs_compat), over HTTP.
  */
-let server: ChildProcess | undefined;
+let worker: RunningWorker;
 let base = '';
-const state = mkdtempSync(path.join(tmpdir(), 'edgetune-prod-'));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHealth(url: string, deadline: number): Promise<Response> {
-  for (;;) {
-    try {
-      return await fetch(url);
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 300));
-    }
-  }
-}
 
 beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(
-    'npx',
-    ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state, '--show-interactive-dev-session=false'],
-    { stdio: 'ignore', detached: true, env: { ...process.env, CI: '1', WRANGLER_SEND_METRICS: 'false' } },
-  );
-  await waitForHealth(`${base}/health`, Date.now() + 120_000);
-}, 150_000);
+  worker = await startWorker({ migrate: false });
+  base = worker.base;
+}, 200_000);
 
-afterAll(() => {
-  if (server?.pid) process.kill(-server.pid, 'SIGTERM');
-  rmSync(state, { recursive: true, force: true });
-});
+afterAll(() => worker?.stop());
 
 describe('the Worker under wrangler dev with the production settings', () => {
   it('instantiates the SIMD binary through the web branch of the glue', async () => {

@@ -6,7 +6,7 @@ import { IMAGE_FORMAT_NAME, isCompletePng, readImageHeader, type ImageType } fro
  * Default cap on declared pixels: 16 megapixels, a 4096×4096 photo. Its RGBA buffer alone is 64 MiB, half a Worker's
  * 128 MB, so a deployment that expects large uploads should lower, not raise, it.
  */
-export const DEFAULT_MAX_PIXELS = 4096 * 4096;
+const DEFAULT_MAX_PIXELS = 4096 * 4096;
 
 export interface DecodedImage extends RgbaImage {
   type: ImageType;

@@ -58,7 +58,7 @@ function u24le(b: Uint8Array, o: number): number {
  * @example
  * readPngHeader(bytes) // { width: 28, height: 28 }
  */
-export function readPngHeader(bytes: Uint8Array): { width: number; height: number } | null {
+function readPngHeader(bytes: Uint8Array): { width: number; height: number } | null {
   // signature (8) + IHDR length (4) + "IHDR" (4) + width (4) + height (4)
   if (bytes.length < 24 || !startsWith(bytes, PNG_SIGNATURE)) return null;
   if (u32be(bytes, 8) !== 13 || !startsWith(bytes, ascii('IHDR'), 12)) return null;
@@ -77,7 +77,7 @@ function isStartOfFrame(marker: number): boolean {
  * @example
  * readJpegHeader(bytes) // { width: 256, height: 256 }
  */
-export function readJpegHeader(bytes: Uint8Array): { width: number; height: number } | null {
+function readJpegHeader(bytes: Uint8Array): { width: number; height: number } | null {
   if (!startsWith(bytes, [0xff, 0xd8])) return null;
   let o = 2;
   while (o < bytes.length) {
@@ -107,7 +107,7 @@ export function readJpegHeader(bytes: Uint8Array): { width: number; height: numb
  * @example
  * readWebpHeader(bytes) // { width: 64, height: 48 }
  */
-export function readWebpHeader(bytes: Uint8Array): { width: number; height: number } | null {
+function readWebpHeader(bytes: Uint8Array): { width: number; height: number } | null {
   if (bytes.length < 30 || !startsWith(bytes, RIFF) || !startsWith(bytes, WEBP, 8)) return null;
   const chunk = String.fromCharCode(bytes[12], bytes[13], bytes[14], bytes[15]);
   const d = 20; // chunk payload after fourcc (4) and size (4)

@@ -2,23 +2,7 @@
 // The codec binaries come from initWorkerImageCodecs ('./codecs-worker', Worker only) or initNodeImageCodecs
 // ('./codecs-node', Node only); neither is re-exported here so each runtime imports only what it can load.
 export { ImageInputError, type ImageInputErrorKind } from './errors';
-export {
-  isCompletePng,
-  readImageHeader,
-  readJpegHeader,
-  readPngHeader,
-  readWebpHeader,
-  sniffImageType,
-  type ImageHeader,
-  type ImageType,
-} from './header';
+export { isCompletePng, readImageHeader, sniffImageType, type ImageHeader, type ImageType } from './header';
 export { ImageCodecUnavailableError, initImageCodecs, imageCodecsInitialised, type ImageCodecModules, type RgbaImage } from './codecs';
-export { DEFAULT_MAX_PIXELS, decodeImage, type DecodeImageOptions, type DecodedImage } from './decode';
-export {
-  AREA_AVERAGE_MIN_FACTOR,
-  LIGHT_BACKGROUND_LUMA,
-  borderBackground,
-  luma,
-  toModelInput,
-  type ModelInputSpec,
-} from './transform';
+export { decodeImage, type DecodeImageOptions, type DecodedImage } from './decode';
+export { borderBackground, luma, toModelInput, type ModelInputSpec } from './transform';

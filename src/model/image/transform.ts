@@ -9,9 +9,9 @@ export interface ModelInputSpec {
 }
 
 /** Downscales by this factor or more average every source pixel (area); smaller factors and upscales are bilinear. */
-export const AREA_AVERAGE_MIN_FACTOR = 2;
+const AREA_AVERAGE_MIN_FACTOR = 2;
 /** A border whose median luminance is above mid-grey is a light background (white studio backdrop, paper). */
-export const LIGHT_BACKGROUND_LUMA = 0.5;
+const LIGHT_BACKGROUND_LUMA = 0.5;
 /** Transparent pixels are shown over white, as a browser shows a cut-out product on a page. */
 const ALPHA_BACKGROUND = 1;
 const INV_255 = 1 / 255;

@@ -15,17 +15,21 @@ export interface RunningWorker {
 const wranglerEnv = { ...process.env, CI: '1', WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' };
 
 /**
- * The Worker as a person starts it (`npm start`): local D1 migrated, then `wrangler dev`, with its state in a fresh
- * directory. `E2E_BASE_URL` points the tests at an already running one instead.
+ * The Worker as a person starts it (`npm start`): local D1 migrated (unless `migrate: false`, for callers that never
+ * touch D1), then `wrangler dev` with the real wrangler.toml, its state in a fresh directory. `E2E_BASE_URL` points
+ * the callers at an already running one instead. Used by the browser tests, the production-settings test and
+ * `npm run bench:classify`.
  */
-export async function startWorker(): Promise<RunningWorker> {
+export async function startWorker(options: { migrate?: boolean } = {}): Promise<RunningWorker> {
   if (process.env.E2E_BASE_URL) return { base: process.env.E2E_BASE_URL.replace(/\/$/, ''), stop: () => {} };
-  const state = mkdtempSync(path.join(tmpdir(), 'edgetune-e2e-'));
-  execFileSync('npx', ['wrangler', 'd1', 'migrations', 'apply', 'edgetune', '--local', '--persist-to', state], {
-    stdio: 'ignore',
-    env: wranglerEnv,
-    timeout: 120_000,
-  });
+  const state = mkdtempSync(path.join(tmpdir(), 'edgetune-dev-'));
+  if (options.migrate !== false) {
+    execFileSync('npx', ['wrangler', 'd1', 'migrations', 'apply', 'edgetune', '--local', '--persist-to', state], {
+      stdio: 'ignore',
+      env: wranglerEnv,
+      timeout: 120_000,
+    });
+  }
   const port = await freePort();
   const server = spawn(
     'npx',
