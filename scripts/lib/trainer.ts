@@ -13,7 +13,7 @@ import { deadFractions, gradientNorms, kernelOf, snapshotKernels, updateRatios, 
 import { buildModel, weightedLayers, type WeightedLayer } from './model.js';
 import { loadLayersModel, loadNamedTensors, saveLayersModel, saveNamedTensors, writeFileAtomic } from './model-files.js';
 import { createProgressBar, formatDuration, type ProgressMode } from './progress.js';
-import { createRandom } from './random.js';
+import { createRandom, shuffleInPlace } from './random.js';
 import type { EpochRecord, RunRecord, RunStore } from './run-store.js';
 import { learningRateFor, observeValLoss, type PlateauState } from './schedule.js';
 import { modelIdFor, type TrainOptions } from './train-options.js';
@@ -296,6 +296,9 @@ export async function train(options: TrainOptions, ctx: TrainContext, resumeStat
   const trainStart = performance.now();
   const startEpoch = state.epochsDone;
   mkdirSync(dir, { recursive: true });
+  const writeCurves = () => {
+    if (options.curves) writeFileSync(options.curves, JSON.stringify(canonicalCurves(state, data, layers, model), null, 1));
+  };
 
   try {
     for (let epoch = state.epochsDone; epoch < options.epochs; epoch++) {
@@ -303,12 +306,7 @@ export async function train(options: TrainOptions, ctx: TrainContext, resumeStat
       const lr = learningRateFor(epoch, options.epochs, options.learningRate, options.schedule, state.plateau);
       setLearningRate(optimizer, lr);
       // Shuffle with the run's RNG (its state is checkpointed, so a resumed run replays the same order).
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = random.int(i + 1);
-        const t = order[i];
-        order[i] = order[j];
-        order[j] = t;
-      }
+      shuffleInPlace(order, random);
       const bar = createProgressBar(`epoch ${epoch + 1}/${options.epochs}`, stepsPerEpoch, progressMode);
       let lossSum = 0;
       let correct = 0;
@@ -386,7 +384,7 @@ export async function train(options: TrainOptions, ctx: TrainContext, resumeStat
       state.rngState = random.state();
       await writeCheckpoint(dir, state, model, optimizer);
       await ctx.store.putEpochs(ctx.runId, [record]);
-      if (options.curves) writeFileSync(options.curves, JSON.stringify(canonicalCurves(state, data, layers, model), null, 1));
+      writeCurves();
       const done = epoch + 1 - startEpoch;
       const perEpoch = (performance.now() - trainStart) / 1000 / done;
       ctx.log(
@@ -427,7 +425,7 @@ export async function train(options: TrainOptions, ctx: TrainContext, resumeStat
       });
       ctx.log(`exported ${modelDir}`);
     }
-    if (options.curves) writeFileSync(options.curves, JSON.stringify(canonicalCurves(state, data, layers, model), null, 1));
+    writeCurves();
     await ctx.store.putRun(
       ctx.runId,
       runRecord(state, data, 'complete', {
@@ -450,7 +448,7 @@ export async function train(options: TrainOptions, ctx: TrainContext, resumeStat
     await ctx.store
       .putRun(ctx.runId, runRecord(state, data, 'failed', { finishedAt: new Date().toISOString(), final: { error: message, reason, epochsDone: state.epochsDone } }))
       .catch((e) => ctx.log(`could not store the failed run: ${e instanceof Error ? e.message : e}`));
-    if (options.curves) writeFileSync(options.curves, JSON.stringify(canonicalCurves(state, data, layers, model), null, 1));
+    writeCurves();
     return { runId: ctx.runId, status: 'failed', history: state.history, params, error: message };
   }
 }
