@@ -4,7 +4,7 @@ import type { AppEnv } from './env';
 import { ProblemError } from './problems';
 
 /** Turns zod issues into the contract's `errors: [{path, message}]`. */
-export function fieldErrors(error: ZodError): Array<{ path: string; message: string }> {
+function fieldErrors(error: ZodError): Array<{ path: string; message: string }> {
   return error.issues.map((issue) => ({ path: issue.path.join('.') || '(root)', message: issue.message }));
 }
 

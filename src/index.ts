@@ -40,12 +40,19 @@ app.doc31('/openapi.json', OPENAPI_INFO);
 
 app.notFound((c) => problemResponse(problemBody('not-found', `no route for ${c.req.method} ${c.req.path}`, c.get('requestId'))));
 
+/** Problem kinds of Hono's own 4xx HTTPExceptions (e.g. the media-type gate's 415); any other is `bad-request`. */
+const HTTP_EXCEPTION_PROBLEMS: Partial<Record<number, ProblemKind>> = {
+  401: 'unauthorized',
+  404: 'not-found',
+  413: 'body-too-large',
+  415: 'unsupported-media-type',
+};
+
 app.onError((error, c) => {
   const requestId = c.get('requestId') ?? crypto.randomUUID();
   if (error instanceof ProblemError) return problemResponse(problemBody(error.kind, error.detail, requestId, error.errors));
   if (error instanceof HTTPException && error.status < 500) {
-    const kinds: Record<number, ProblemKind> = { 401: 'unauthorized', 404: 'not-found', 413: 'body-too-large', 415: 'unsupported-media-type' };
-    const kind = kinds[error.status] ?? 'bad-request';
+    const kind = HTTP_EXCEPTION_PROBLEMS[error.status] ?? 'bad-request';
     return problemResponse(problemBody(kind, error.message || 'bad request', requestId));
   }
   console.error(JSON.stringify({ level: 'error', requestId, message: String(error?.stack ?? error) }));

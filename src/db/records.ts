@@ -21,7 +21,7 @@ export const RunRecordSchema = z
   .openapi('RunRecord');
 export type RunRecord = z.input<typeof RunRecordSchema>;
 
-export const LayerStatSchema = z
+const LayerStatSchema = z
   .object({
     name: z.string().min(1).max(200),
     deadFraction: MetricValue.optional(),

@@ -3,14 +3,20 @@ import { drizzle } from 'drizzle-orm/d1';
 import { epochs, layerStats, runs } from './schema';
 
 /** A `running` run whose writer has been silent this long is shown as `incomplete` (killed without a goodbye). */
-export const STALE_RUN_MS = 30 * 60 * 1000;
+const STALE_RUN_MS = 30 * 60 * 1000;
 
 export type RunRow = typeof runs.$inferSelect;
 export type RunStatus = RunRow['status'];
 
+export interface RunCursor {
+  startedAt: string;
+  id: string;
+}
+
 export interface RunListQuery {
   limit: number;
-  cursor?: string;
+  /** The decoded `cursor` of the previous page: list the runs after this one. */
+  after?: RunCursor | null;
   dataset?: string;
   model?: string;
   status?: RunStatus;
@@ -21,12 +27,12 @@ export function visibleStatus(row: Pick<RunRow, 'status' | 'updatedAt'>, now = D
   return row.status === 'running' && now - Date.parse(row.updatedAt) > STALE_RUN_MS ? 'incomplete' : row.status;
 }
 
-export function encodeCursor(row: Pick<RunRow, 'startedAt' | 'id'>): string {
+function encodeCursor(row: RunCursor): string {
   return btoa(JSON.stringify([row.startedAt, row.id])).replace(/=+$/, '');
 }
 
 /** Returns null for a cursor this API did not issue. */
-export function decodeCursor(cursor: string): { startedAt: string; id: string } | null {
+export function decodeCursor(cursor: string): RunCursor | null {
   try {
     const [startedAt, id] = JSON.parse(atob(cursor)) as unknown[];
     return typeof startedAt === 'string' && typeof id === 'string' ? { startedAt, id } : null;
@@ -48,8 +54,8 @@ export async function listRuns(d1: D1Database, query: RunListQuery, now = Date.n
   } else if (query.status) {
     conditions.push(eq(runs.status, query.status));
   }
-  if (query.cursor) {
-    const after = decodeCursor(query.cursor)!;
+  const { after } = query;
+  if (after) {
     conditions.push(or(lt(runs.startedAt, after.startedAt), and(eq(runs.startedAt, after.startedAt), lt(runs.id, after.id)))!);
   }
   const rows = await drizzle(d1)

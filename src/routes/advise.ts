@@ -9,11 +9,11 @@ import { getAdvice, insertAdvice } from '../db/advice';
 import type { AppEnv } from '../env';
 import { ProblemError, type ProblemKind } from '../problems';
 import { AdviceSchema } from './advice-schema';
+import { readFormFiles } from './form-files';
 import { limitBody } from './limit-body';
-import { PathId, problemResponse } from './openapi-parts';
+import { BinaryBody, multipartBody, PathId, problemResponse } from './openapi-parts';
 
 const svg = { 'image/svg+xml': { schema: z.string().openapi({ description: 'The curves with the findings marked' }) } };
-const anyBody = z.string().openapi({ type: 'string', format: 'binary' });
 
 const postAdvise = createRoute({
   method: 'post',
@@ -33,10 +33,10 @@ const postAdvise = createRoute({
       description: 'A training log in any supported format (sniffed from content), or multipart `file` parts merged into one run.',
       content: {
         'application/json': { schema: z.any().openapi({ type: 'object' }) },
-        'text/csv': { schema: anyBody },
-        'text/plain': { schema: anyBody },
-        'application/octet-stream': { schema: anyBody },
-        'multipart/form-data': { schema: z.object({ file: z.any().optional().openapi({ type: 'string', format: 'binary' }) }) },
+        'text/csv': { schema: BinaryBody },
+        'text/plain': { schema: BinaryBody },
+        'application/octet-stream': { schema: BinaryBody },
+        'multipart/form-data': multipartBody('file'),
       },
     },
   },
@@ -52,7 +52,6 @@ const postAdvise = createRoute({
     422: problemResponse('Well-formed but unusable: no loss series and no model topology'),
   },
 });
-
 
 const getAdviceRoute = createRoute({
   method: 'get',
@@ -123,14 +122,7 @@ async function readParts(c: Context<AppEnv>): Promise<UploadPart[]> {
   if (!contentType.toLowerCase().startsWith('multipart/form-data')) {
     return [{ contentType, bytes: new Uint8Array(await c.req.arrayBuffer()) }];
   }
-  let form: FormData;
-  try {
-    form = await c.req.formData();
-  } catch {
-    throw new ProblemError('bad-request', 'the multipart body could not be parsed');
-  }
-  const files = form.getAll('file');
-  if (files.length === 0) throw new ProblemError('missing-field', 'multipart/form-data needs one or more `file` fields');
+  const files = await readFormFiles(c, 'file');
   return Promise.all(
     files.map(async (file, i) =>
       typeof file === 'string'

@@ -7,11 +7,12 @@ import { ImageInputError } from '../model/image';
 import type { LoadedModel } from '../model/loaded-model';
 import { models } from '../model/service';
 import { problemBody, ProblemError, ProblemSchema, type ProblemKind } from '../problems';
+import { readFormFiles } from './form-files';
 import { limitBody } from './limit-body';
-import { problemResponse } from './openapi-parts';
+import { BinaryBody, multipartBody, problemResponse } from './openapi-parts';
 
 /** Request body cap for /classify: room for a 16-megapixel JPEG, far below the 128 MB isolate. */
-export const MAX_CLASSIFY_BODY_BYTES = 10 * 1024 * 1024;
+const MAX_CLASSIFY_BODY_BYTES = 10 * 1024 * 1024;
 const DEFAULT_TOPK = 5;
 const RAW_IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'application/octet-stream'];
 
@@ -24,7 +25,6 @@ const BatchItemSchema = z.union([
   z.object({ name: z.string(), error: ProblemSchema }),
 ]);
 const BatchSchema = z.object({ model: z.string(), results: z.array(BatchItemSchema) }).openapi('ClassificationBatch');
-const binary = z.string().openapi({ type: 'string', format: 'binary' });
 
 const route = createRoute({
   method: 'post',
@@ -41,11 +41,11 @@ const route = createRoute({
     body: {
       required: true,
       content: {
-        'image/png': { schema: binary },
-        'image/jpeg': { schema: binary },
-        'image/webp': { schema: binary },
-        'application/octet-stream': { schema: binary },
-        'multipart/form-data': { schema: z.object({ image: z.any().optional().openapi({ type: 'string', format: 'binary' }) }) },
+        'image/png': { schema: BinaryBody },
+        'image/jpeg': { schema: BinaryBody },
+        'image/webp': { schema: BinaryBody },
+        'application/octet-stream': { schema: BinaryBody },
+        'multipart/form-data': multipartBody('image'),
       },
     },
   },
@@ -95,14 +95,7 @@ function resolveTopK(topk: number | undefined, labels: number): number {
 }
 
 async function classifyMultipart(c: Context<AppEnv>, model: LoadedModel, k: number) {
-  let form: FormData;
-  try {
-    form = await c.req.formData();
-  } catch {
-    throw new ProblemError('bad-request', 'the multipart body could not be parsed');
-  }
-  const files = form.getAll('image');
-  if (files.length === 0) throw new ProblemError('missing-field', 'multipart/form-data needs one or more `image` fields');
+  const files = await readFormFiles(c, 'image');
   const results = [];
   for (const [i, file] of files.entries()) {
     const name = typeof file === 'string' ? `image[${i}]` : file.name || `image[${i}]`;

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter } from '../app-factory';
 import { models } from '../model/service';
 
-export const ModelSummarySchema = z
+const ModelSummarySchema = z
   .object({
     id: z.string(),
     name: z.string(),

@@ -103,11 +103,12 @@ async function findRun(db: D1Database, id: string) {
 
 export const runReadRoutes = createRouter()
   .openapi(listRoute, async (c) => {
-    const query = c.req.valid('query');
-    if (query.cursor && !decodeCursor(query.cursor)) {
+    const { cursor, ...query } = c.req.valid('query');
+    const after = cursor ? decodeCursor(cursor) : null;
+    if (cursor && !after) {
       throw new ProblemError('validation', 'the cursor is not one this API issued', [{ path: 'cursor', message: 'invalid cursor' }]);
     }
-    const { rows, nextCursor } = await listRuns(c.env.DB, query);
+    const { rows, nextCursor } = await listRuns(c.env.DB, { ...query, after });
     return c.json({ items: rows.map(summary), nextCursor }, 200);
   })
   .openapi(detailRoute, async (c) => {
