@@ -8,6 +8,7 @@
  */
 import { adviseUpload } from '../src/advisor/advise';
 import { parseUpload } from '../src/advisor/parse/index';
+import { median } from '../src/advisor/series';
 import { encodeEventFile } from '../test/advisor/parse/fixtures/tfevents';
 
 interface Curve {
@@ -71,7 +72,7 @@ const FORMATS: Record<string, { name: string; build: (c: Curve) => Uint8Array }>
   json: { name: 'curves.json', build: (c) => encode(JSON.stringify({ xAxis: 'epoch', metrics: kerasHistoryOf(c) })) },
   'hf-trainer-state': {
     name: 'trainer_state.json',
-    // a training log and an evaluation per epoch (`logging_strategy="epoch"`); loss only, to stay under the upload cap
+    // a training log and an evaluation per epoch (`logging_strategy="epoch"`); loss and val_loss only (no accuracy), to stay under the upload cap
     build: (c) => {
       const logHistory: object[] = [];
       for (let i = 0; i < c.loss.length; i++) {
@@ -83,12 +84,12 @@ const FORMATS: Record<string, { name: string; build: (c: Curve) => Uint8Array }>
   },
   tensorboard: {
     name: 'events.out.tfevents.1700000000.host',
-    // one event per step with `simple_value` scalars (PyTorch's SummaryWriter); loss only, to stay under the upload cap
+    // one event per step with `simple_value` scalars (PyTorch's SummaryWriter); loss and val_loss only (no accuracy), to stay under the upload cap
     build: (c) => encodeEventFile(c.loss.map((loss, step) => ({ step, scalars: { loss, val_loss: c.valLoss[step] } }))),
   },
   'keras-text': {
     name: 'fit.log',
-    // `fit(verbose=2)` output: one metrics line per epoch; loss only, to stay under the upload cap
+    // `fit(verbose=2)` output: one metrics line per epoch; loss and val_loss only (no accuracy), to stay under the upload cap
     build: (c) => {
       const n = c.loss.length;
       const lines: string[] = [];
@@ -99,8 +100,6 @@ const FORMATS: Record<string, { name: string; build: (c: Curve) => Uint8Array }>
     },
   },
 };
-
-const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 const cpuMs = (): number => {
   const { user, system } = process.cpuUsage();
@@ -125,7 +124,7 @@ function time(name: string, bytes: Uint8Array, reps: number): { total: number; c
     cpu.push(cpuMs() - c0);
     parse.push(t1 - t0);
   }
-  return { total: medianOf(total), cpu: medianOf(cpu), parse: medianOf(parse) };
+  return { total: median(total), cpu: median(cpu), parse: median(parse) };
 }
 
 const SIZES = [1_000, 10_000, 100_000];
@@ -165,7 +164,8 @@ function nativeJsonFloor(curve: Curve): string {
     runs.push(performance.now() - t0);
   }
   const mb = text.length / 1e6;
-  return `for scale: JSON.parse alone of the ${mb.toFixed(1)} MB keras-history text takes ${medianOf(runs).toFixed(1)} ms (${(mb / (medianOf(runs) / 1000)).toFixed(0)} MB/s)`;
+  const ms = median(runs);
+  return `for scale: JSON.parse alone of the ${mb.toFixed(1)} MB keras-history text takes ${ms.toFixed(1)} ms (${(mb / (ms / 1000)).toFixed(0)} MB/s)`;
 }
 
 main();

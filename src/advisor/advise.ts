@@ -83,11 +83,10 @@ export function adviseUpload(upload: ParsedUpload): Advice {
 function combine(findings: Finding[], ctx: DetectorContext): Finding[] {
   const mismatch = findings.find((f) => f.id === 'output_activation_mismatch');
   const out = ctx.architecture?.outputLayer;
-  const layerNames = (ctx.log.layers ?? []).map((l) => l.name);
-  if (!mismatch || !out) return findings;
-  const lastLayer = layerNames[layerNames.length - 1];
+  if (!mismatch || !out || ctx.architecture?.outputActivation !== 'relu') return findings;
+  const lastLayer = ctx.log.layers?.at(-1)?.name;
   return findings.filter((f) => {
-    if (f.id === 'dead_relu' && (f.layer === out.name || f.layer === lastLayer) && ctx.architecture?.outputActivation === 'relu') {
+    if (f.id === 'dead_relu' && (f.layer === out.name || f.layer === lastLayer)) {
       mismatch.evidence += `; ${f.evidence} — the dead units are the ReLU output itself`;
       mismatch.epoch ??= f.epoch;
       mismatch.severity = 'critical';

@@ -225,8 +225,3 @@ export function pct(fraction: number): string {
 export function span(a: number, b: number): string {
   return a === b ? `epoch ${a}` : `epochs ${a}–${b}`;
 }
-
-/** Clamp to [lo, hi]. */
-export function clamp(v: number, lo: number, hi: number): number {
-  return Math.min(hi, Math.max(lo, v));
-}

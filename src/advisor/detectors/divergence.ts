@@ -2,6 +2,7 @@ import type { DetectorContext } from '../context';
 import { finding } from '../finding';
 import { argmin, edgeWindow, fmt, mean, span } from '../series';
 import type { Finding } from '../types';
+import { beforeNonFinite } from './nan-loss';
 
 /** A rise after the minimum must exceed this share of the minimum itself … */
 const RISE_OVER_MIN = 0.5;
@@ -28,9 +29,8 @@ export function detectDivergence(ctx: DetectorContext): Finding[] {
   const unit = ctx.unit;
 
   if (c.nonFinite.length > 0) {
-    const onset = c.nonFinite[0];
-    const before = c.y.filter((_, i) => c.x[i] < onset);
-    if (before.length >= 2 && Math.min(...before) < before[0] * 0.98) {
+    const { onset, before, progressed } = beforeNonFinite(c);
+    if (progressed) {
       return [
         finding('divergence', 'critical', onset, 0.85, `Training diverged to NaN at ${unit} ${onset}`,
           `${c.name} fell ${fmt(before[0])}→${fmt(Math.min(...before))} by ${unit} ${c.x[argmin(before)]}, then became non-finite at ${unit} ${onset}`),

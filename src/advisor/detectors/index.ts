@@ -43,9 +43,3 @@ export const DETECTORS: ReadonlyArray<readonly [FindingId, Detector]> = [
 export const NEEDS_FINITE_LOSS: ReadonlySet<FindingId> = new Set([
   'divergence', 'stuck_at_chance', 'overfitting', 'oscillation', 'plateau', 'underfitting', 'lr_too_low', 'vanishing_gradients',
 ]);
-
-export {
-  detectDeadRelu, detectDivergence, detectExplodingGradients, detectLrTooHigh, detectLrTooLow, detectNanLoss,
-  detectNoValidationData, detectOscillation, detectOverfitting, detectPlateau, detectSaturatedActivations,
-  detectStuckAtChance, detectUnderfitting, detectVanishingGradients,
-};

@@ -7,6 +7,17 @@ import type { Finding } from '../types';
 const PROGRESS_FRACTION = 0.02;
 
 /**
+ * The finite values of `c` before its first non-finite one (at raw index `onset`), and whether the loss made
+ * progress over them before it went non-finite.
+ */
+export function beforeNonFinite(c: Curve): { onset: number; before: number[]; progressed: boolean } {
+  const onset = c.nonFinite[0];
+  const before = c.y.filter((_, i) => c.x[i] < onset);
+  const progressed = before.length >= 2 && Math.min(...before) < before[0] * (1 - PROGRESS_FRACTION);
+  return { onset, before, progressed };
+}
+
+/**
  * `nan_loss`: a NaN/Inf loss. From the first epoch (or before any progress) it is a bug — output activation, log(0),
  * unscaled or corrupt input — not a learning rate to tune; after progress it is a numeric blow-up.
  */
@@ -14,10 +25,8 @@ export function detectNanLoss(ctx: DetectorContext): Finding[] {
   const curves = [ctx.loss, ctx.valLoss].filter((c): c is Curve => !!c && c.nonFinite.length > 0);
   if (curves.length === 0) return [];
   const c = curves.reduce((a, b) => (b.nonFinite[0] < a.nonFinite[0] ? b : a));
-  const onset = c.nonFinite[0];
-  const before = c.y.filter((_, i) => c.x[i] < onset);
+  const { onset, before, progressed } = beforeNonFinite(c);
   const after = c.x.filter((x) => x > onset).length;
-  const progressed = before.length >= 2 && Math.min(...before) < before[0] * (1 - PROGRESS_FRACTION);
   const stays = after === 0;
 
   const acc = ctx.accuracy ?? ctx.valAccuracy;

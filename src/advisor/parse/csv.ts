@@ -144,6 +144,37 @@ export function forEachCsvRow(chunks: Iterable<string>, visit: (row: CsvRowView)
   }
 }
 
+/**
+ * Rows whose cell count differs from their header's. A longer row is an error; a shorter one is forgiven only as the
+ * file's last line (cut off mid-write), which is known when the next row comes (`settle`) or the file ends
+ * (`lastLineWarning`).
+ */
+export class RowWidths {
+  private short: { line: number; count: number; width: number } | null = null;
+
+  constructor(private readonly errors: { add(path: string, message: string): void }) {}
+
+  /** Whether `row` has the header's `width`; a longer row is reported, a shorter one held until `settle`. */
+  fits(row: CsvRowView, width: number): boolean {
+    if (row.size < width) this.short = { line: row.line, count: row.size, width };
+    else if (row.size > width) this.errors.add(`line ${row.line}`, `${row.size} cells where the header has ${width}`);
+    return row.size === width;
+  }
+
+  /** Reports the short row held so far: another row came after it. */
+  settle(): void {
+    if (this.short === null) return;
+    const { line, count, width } = this.short;
+    this.errors.add(`line ${line}`, `${count} cells where the header has ${width}`);
+    this.short = null;
+  }
+
+  /** The warning for a short last line, or null when the last row was whole. */
+  lastLineWarning(): string | null {
+    return this.short && `the last line (${this.short.line}) is incomplete and was skipped`;
+  }
+}
+
 /** The pieces `forEachCsvRow` reads an upload in: the decoded text when the caller has it, else decoded piecewise. */
 export function csvChunks(bytes: Uint8Array, text?: string): Iterable<string> {
   if (text !== undefined) return [text];

@@ -55,9 +55,24 @@ export function splitEpochIndexes(epochs: EpochNumbers): { runs: number[][]; res
 }
 
 /** The warning for a resume, in the uploaded numbering. */
-export function resumeWarning(from: number, to: number): string {
+function resumeWarning(from: number, to: number): string {
   const span = from === to ? `epoch ${from} appears` : `epochs ${from}–${to} appear`;
   return `${span} twice (training resumed from a checkpoint); the later values were kept`;
+}
+
+/**
+ * The runs of a sequence of epochs, each built by `build` from the indexes of the epochs it keeps (no indexes: all of
+ * them, the usual single run), with a warning on each run that was resumed.
+ */
+export function runsOfEpochs<Run extends { warnings: string[] }>(
+  epochs: EpochNumbers,
+  build: (indexes?: number[]) => Run,
+): Run[] {
+  if (isSingleRun(epochs)) return [build()];
+  const split = splitEpochIndexes(epochs);
+  const runs = split.runs.map((indexes) => build(indexes));
+  for (const r of split.resumes) runs[r.run].warnings.push(resumeWarning(r.from, r.to));
+  return runs;
 }
 
 /** The warning for several runs in one file. */

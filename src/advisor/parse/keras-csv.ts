@@ -3,8 +3,8 @@
  * appended to one file (`append=True`: the epoch restarts at 0, or a header line repeats).
  */
 import { AdvisorInputError, type ParsedUpload, type TrainingLog } from '../types';
-import { csvChunks, type CsvRowView, forEachCsvRow } from './csv';
-import { appendedRunsWarning, isSingleRun, resumeWarning, splitEpochIndexes } from './epochs';
+import { csvChunks, type CsvRowView, forEachCsvRow, RowWidths } from './csv';
+import { appendedRunsWarning, runsOfEpochs } from './epochs';
 import { addSeries, collectErrors, createLog, quoteCell, SeriesBuilder } from './log';
 
 /** Columns that index rows rather than measure anything. */
@@ -68,49 +68,34 @@ export function parseKerasCsv(bytes: Uint8Array, text?: string): ParsedUpload {
   const warnings: string[] = [];
   let rowCount = 0;
   let firstIsHeader = true;
-  // a short row is only forgiven as the file's last line (cut off mid-write): decided when the next row comes
-  let shortRow = null as { line: number; count: number } | null;
-  const reportShortRow = (): void => {
-    if (shortRow === null) return;
-    const { header } = sections[sections.length - 1];
-    errors.add(`line ${shortRow.line}`, `${shortRow.count} cells where the header has ${header.length}`);
-    shortRow = null;
-  };
+  const widths = new RowWidths(errors);
   forEachCsvRow(csvChunks(bytes, text), (row) => {
     const isHeader = row.isHeader();
     if (rowCount++ === 0 && !isHeader) firstIsHeader = false;
     if (!firstIsHeader) return; // refused once the whole file has been read, as the caps come first
-    reportShortRow();
+    widths.settle();
     if (isHeader) {
       sections.push(sectionOf(row.cells()));
       return;
     }
     const section = sections[sections.length - 1];
-    if (row.size < section.header.length) shortRow = { line: row.line, count: row.size };
-    else if (row.size > section.header.length) {
-      errors.add(`line ${row.line}`, `${row.size} cells where the header has ${section.header.length}`);
-    } else readRow(section, row, errors);
+    if (widths.fits(row, section.header.length)) readRow(section, row, errors);
   });
   if (rowCount === 0) throw new AdvisorInputError('malformed', 'the CSV is empty');
   if (!firstIsHeader) {
     throw new AdvisorInputError('malformed', 'the first line of the CSV is not a header of column names');
   }
-  if (shortRow !== null) warnings.push(`the last line (${shortRow.line}) is incomplete and was skipped`);
+  const lastLine = widths.lastLineWarning();
+  if (lastLine !== null) warnings.push(lastLine);
 
   const runs: TrainingLog[] = [];
   let restarts = 0;
   for (const section of sections) {
     if (section.epochs.length === 0) continue;
-    const { epochs } = section;
-    if (section.epochIndex === -1 || isSingleRun(epochs)) {
-      runs.push(buildLog(section));
-      continue;
-    }
-    const split = splitEpochIndexes(epochs);
-    restarts += split.runs.length - 1;
-    const first = runs.length;
-    for (const run of split.runs) runs.push(buildLog(section, run));
-    for (const r of split.resumes) runs[first + r.run].warnings.push(resumeWarning(r.from, r.to));
+    // without an epoch column the rows are numbered 0, 1, 2, …: one run
+    const sectionRuns = runsOfEpochs(section.epochs, (indexes) => buildLog(section, indexes));
+    restarts += sectionRuns.length - 1;
+    for (const run of sectionRuns) runs.push(run); // a spread of many runs would overflow the stack
   }
   errors.throwIfAny('the CSV has cells that are not numbers');
   if (runs.length === 0) {

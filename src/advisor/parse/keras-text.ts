@@ -8,7 +8,7 @@
  */
 import { AdvisorInputError, type ParsedUpload, type TrainingLog } from '../types';
 import { canonicalMetricName, isLossName } from './aliases';
-import { appendedRunsWarning, isSingleRun, resumeWarning, splitEpochIndexes } from './epochs';
+import { appendedRunsWarning, runsOfEpochs } from './epochs';
 import { addSeries, assertSeriesLength, createLog, SeriesBuilder } from './log';
 import { RecordColumns } from './record-columns';
 import { epochLineAt, isPlainAsciiLine, KerasPairs } from './keras-text-bytes';
@@ -257,11 +257,7 @@ export function parseKerasText(bytes: Uint8Array, text?: string): ParsedUpload {
       : 'no line with an epoch number and a loss value was found';
     throw new AdvisorInputError('malformed', what);
   }
-  const { epochs } = records;
-  if (isSingleRun(epochs)) return { runs: [buildLog(records.metrics)], warnings };
-  const split = splitEpochIndexes(epochs);
-  const runs = split.runs.map((indexes) => buildLog(records.metrics, indexes));
-  for (const r of split.resumes) runs[r.run].warnings.push(resumeWarning(r.from, r.to));
+  const runs = runsOfEpochs(records.epochs, (indexes) => buildLog(records.metrics, indexes));
   if (runs.length > 1) warnings.push(appendedRunsWarning(runs.length, 'the epoch count restarts'));
   return { runs, warnings };
 }

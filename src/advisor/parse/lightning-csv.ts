@@ -5,7 +5,7 @@
  */
 import { AdvisorInputError, type ParsedUpload } from '../types';
 import { canonicalMetricName, isValidationName } from './aliases';
-import { csvChunks, type CsvRowView, forEachCsvRow } from './csv';
+import { csvChunks, type CsvRowView, forEachCsvRow, RowWidths } from './csv';
 import { AnyOrderGroups, type Grouping, InOrderGroups, PRECEDENCE } from './lightning-groups';
 import { addSeries, assertSeriesLength, collectErrors, createLog, quoteCell } from './log';
 
@@ -77,13 +77,7 @@ function readMetricsCsv(
   let keysWentBack = false;
   const errors = collectErrors();
   const warnings: string[] = [];
-  // a short row is only forgiven as the file's last line (cut off mid-write): decided when the next row comes
-  let shortRow = null as { line: number; count: number } | null;
-  const reportShortRow = (width: number): void => {
-    if (shortRow === null) return;
-    errors.add(`line ${shortRow.line}`, `${shortRow.count} cells where the header has ${width}`);
-    shortRow = null;
-  };
+  const widths = new RowWidths(errors);
   const visit = (row: CsvRowView): void => {
     if (header === null) {
       if (!row.isHeader()) firstIsHeader = false;
@@ -100,13 +94,9 @@ function readMetricsCsv(
       return;
     }
     if (groups === null || keysWentBack) return;
-    reportShortRow(header.length);
+    widths.settle();
     if (row.isHeader()) return; // a repeated header (logger re-created on resume)
-    if (row.size !== header.length) {
-      if (row.size < header.length) shortRow = { line: row.line, count: row.size };
-      else errors.add(`line ${row.line}`, `${row.size} cells where the header has ${header.length}`);
-      return;
-    }
+    if (!widths.fits(row, header.length)) return;
     const key = row.value(keyIndex);
     if (key === null) return; // e.g. a test row without epoch: nothing to align it with
     if (typeof key !== 'number' || !Number.isFinite(key)) {
@@ -142,7 +132,8 @@ function readMetricsCsv(
   if (groups === null) {
     throw new AdvisorInputError('malformed', 'a Lightning metrics.csv needs an `epoch` or `step` column');
   }
-  if (shortRow !== null) warnings.push(`the last line (${shortRow.line}) is incomplete and was skipped`);
+  const lastLine = widths.lastLineWarning();
+  if (lastLine !== null) warnings.push(lastLine);
   errors.throwIfAny('the CSV has cells that are not numbers');
 
   const { droppedKeys, series } = (groups as Grouping).finish();

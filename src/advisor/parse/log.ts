@@ -119,11 +119,6 @@ export function alignSeries(log: TrainingLog): void {
   for (const series of Object.values(log.metrics)) while (series.length < length) series.push(null);
 }
 
-/** Number of points (epochs or steps) in a run. */
-export function pointCount(log: TrainingLog): number {
-  return Math.max(0, ...Object.values(log.metrics).map((s) => s.length));
-}
-
 /** Most bad values reported back in one error: enough to fix a file, bounded for a hostile one. */
 export const MAX_REPORTED_ERRORS = 20;
 
